@@ -1,0 +1,50 @@
+# pg_sync_roles — PGXS build.  `make PG_CONFIG=/path/to/pg_config` picks the server.
+EXTENSION = pg_sync_roles
+MODULE_big = pg_sync_roles
+DATA = sql/pg_sync_roles--0.1.0.sql
+PGFILEDESC = "pg_sync_roles - sync a role's privileges to a declared document"
+
+SPEC_OBJS = src/spec/spec.o src/spec/json_impl.o
+PLAN_OBJS = src/plan/plan.o
+CORE_OBJS = $(SPEC_OBJS) $(PLAN_OBJS)
+OBJS = \
+	$(CORE_OBJS) \
+	src/pg/guard.o \
+	src/pg/spi.o \
+	src/pg/values.o \
+	src/pg/call.o \
+	src/catalog/catalog.o \
+	src/apply/render.o \
+	src/apply/request.o \
+	src/apply/sync.o \
+	src/entry.o
+
+# One regress file per feature; every one runs as a non-superuser caller.
+REGRESS = setup validation login membership database_connect plan_only errors
+ISOLATION = lock_wait nothing_to_do concurrent_same_role
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
+
+PG_CONFIG ?= pg_config
+PG_INCLUDE_SERVER := $(shell $(PG_CONFIG) --includedir-server)
+
+# The server's headers are included as system headers so that -Wall -Wextra
+# speaks only about our own code.
+PG_CPPFLAGS = -isystem $(PG_INCLUDE_SERVER) -I$(srcdir)/src
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers \
+	-fvisibility=hidden -fvisibility-inlines-hidden -fno-strict-aliasing
+SHLIB_LINK = -lstdc++
+
+# No LLVM bitcode: the JIT cannot inline C++ code and Debian's PGXS would build
+# it with clang, without our flags.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+
+.PHONY: unit fuzz check-all
+unit:
+	$(MAKE) -C test/unit
+
+fuzz:
+	$(MAKE) -C test/fuzz

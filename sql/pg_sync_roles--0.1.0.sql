@@ -1,0 +1,41 @@
+-- pg_sync_roles 0.1.0
+\echo Use "CREATE EXTENSION pg_sync_roles" to load this file. \quit
+
+-- The pg_ prefix is reserved for system schemas: creating this one needs
+-- allow_system_table_mods, for this statement only (installing needs a
+-- superuser anyway).  DROP EXTENSION removes the schema with the functions.
+SET LOCAL allow_system_table_mods = on;
+CREATE SCHEMA pg_sync_roles;
+RESET allow_system_table_mods;
+COMMENT ON SCHEMA pg_sync_roles IS 'pg_sync_roles: make roles match declared grants';
+
+CREATE FUNCTION pg_sync_roles.sync(
+    role_name pg_catalog.text,
+    grants pg_catalog.jsonb DEFAULT '[]',
+    preserve_existing_grants_in_schemas pg_catalog.text[] DEFAULT '{}',
+    lock_key pg_catalog.int8 DEFAULT 1)
+RETURNS TABLE (step pg_catalog.int4, action pg_catalog.text, statement pg_catalog.text)
+LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'pgsr_sync';
+
+COMMENT ON FUNCTION pg_sync_roles.sync(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
+IS 'Make the role''s privileges and memberships exactly match the grants document; returns the statements run';
+
+CREATE FUNCTION pg_sync_roles.plan(
+    role_name pg_catalog.text,
+    grants pg_catalog.jsonb DEFAULT '[]',
+    preserve_existing_grants_in_schemas pg_catalog.text[] DEFAULT '{}',
+    lock_key pg_catalog.int8 DEFAULT 1)
+RETURNS TABLE (step pg_catalog.int4, action pg_catalog.text, statement pg_catalog.text)
+LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'pgsr_plan';
+
+COMMENT ON FUNCTION pg_sync_roles.plan(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
+IS 'The statements sync would run, without running them or taking a lock';
+
+-- An administrator decides who may call these.
+REVOKE ALL ON FUNCTION pg_sync_roles.sync(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pg_sync_roles.plan(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
+GRANT USAGE ON SCHEMA pg_sync_roles TO PUBLIC;

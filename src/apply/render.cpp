@@ -1,0 +1,103 @@
+#include "apply/render.hpp"
+
+#include "pg/spi.hpp"
+
+namespace pgsr::apply {
+
+using namespace plan;
+
+namespace {
+
+std::string ident(const std::string& name) { return pg::quote_ident(name); }
+
+std::string idents(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + ident(n);
+    return out;
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+    return out;
+}
+
+std::string object_name(const ObjectRef& o) {
+    return o.schema.empty() ? ident(o.name) : ident(o.schema) + "." + ident(o.name);
+}
+
+// The keyword GRANT and REVOKE use: views and the like are TABLEs there.
+const char* grant_keyword(ObjectType t) {
+    switch (t) {
+        case ObjectType::database: return "DATABASE";
+        case ObjectType::schema: return "SCHEMA";
+        case ObjectType::sequence: return "SEQUENCE";
+        default: return "TABLE";
+    }
+}
+
+const char* alter_keyword(ObjectType t) {
+    switch (t) {
+        case ObjectType::database: return "DATABASE";
+        case ObjectType::schema: return "SCHEMA";
+        case ObjectType::sequence: return "SEQUENCE";
+        case ObjectType::view: return "VIEW";
+        case ObjectType::materialized_view: return "MATERIALIZED VIEW";
+        case ObjectType::foreign_table: return "FOREIGN TABLE";
+        default: return "TABLE";
+    }
+}
+
+struct Renderer {
+    Rendered operator()(const CreateRole& s) const { return plain("CREATE ROLE " + ident(s.role)); }
+    Rendered operator()(const SetLogin& s) const {
+        std::string head = "ALTER ROLE " + ident(s.role) + " WITH LOGIN";
+        std::string tail = " VALID UNTIL " + pg::quote_literal(s.valid_until);
+        if (!s.password) return plain(head + tail);
+        Rendered r;
+        r.sql = head + " PASSWORD " + pg::quote_literal(s.password->reveal()) + tail;
+        r.display = head + " PASSWORD '<redacted>'" + tail;
+        r.secret = &s.password->reveal();
+        return r;
+    }
+    Rendered operator()(const RemoveLogin& s) const {
+        return plain("ALTER ROLE " + ident(s.role) + " WITH NOLOGIN PASSWORD NULL");
+    }
+    Rendered operator()(const GrantRoles& s) const {
+        return plain("GRANT " + idents(s.roles) + " TO " + idents(s.members));
+    }
+    Rendered operator()(const RevokeRoles& s) const {
+        return plain("REVOKE " + idents(s.roles) + " FROM " + idents(s.members));
+    }
+    Rendered operator()(const GrantPrivileges& s) const {
+        return plain("GRANT " + join(s.privileges) + " ON " + grant_keyword(s.object.type) + " " +
+                     object_name(s.object) + " TO " + ident(s.grantee));
+    }
+    Rendered operator()(const RevokePrivileges& s) const {
+        std::string sql = "REVOKE " + join(s.privileges) + " ON " + grant_keyword(s.object.type) +
+                          " " + object_name(s.object) + " FROM " + ident(s.grantee);
+        if (!s.granted_by.empty()) sql += " GRANTED BY " + ident(s.granted_by);
+        return plain(sql);
+    }
+    Rendered operator()(const CreateSchema& s) const {
+        return plain("CREATE SCHEMA " + ident(s.schema) + " AUTHORIZATION " + ident(s.owner));
+    }
+    Rendered operator()(const AlterOwner& s) const {
+        return plain(std::string("ALTER ") + alter_keyword(s.object.type) + " " +
+                     object_name(s.object) + " OWNER TO " + ident(s.owner));
+    }
+    Rendered operator()(const DropRole& s) const { return plain("DROP ROLE " + ident(s.role)); }
+
+    static Rendered plain(std::string sql) {
+        Rendered r;
+        r.display = sql;
+        r.sql = std::move(sql);
+        return r;
+    }
+};
+
+}  // namespace
+
+Rendered render(const Statement& statement) { return std::visit(Renderer{}, statement); }
+
+}  // namespace pgsr::apply

@@ -1,0 +1,21 @@
+// Turns the arguments of a call into a checked request: the document parsed,
+// its timestamps and patterns checked by PostgreSQL, its passwords hashed.
+// Nothing here reads or changes the catalogs.
+#pragma once
+
+#include <cstdint>
+
+#include "pg/call.hpp"
+#include "plan/state.hpp"
+
+namespace pgsr::apply {
+
+struct Call {
+    plan::Request request;
+    std::int64_t lock_key = 1;
+};
+
+// sync(role_name, grants, preserve_existing_grants_in_schemas, lock_key)
+Call sync_call(const pg::Arguments& args);
+
+}  // namespace pgsr::apply

@@ -1,0 +1,11 @@
+// The entry points' bodies: plan, then lock and plan again, then apply.
+#pragma once
+
+#include "pg/call.hpp"
+
+namespace pgsr::apply {
+
+std::vector<pg::OutputRow> sync(const pg::Arguments& args);
+std::vector<pg::OutputRow> plan_only(const pg::Arguments& args);
+
+}  // namespace pgsr::apply

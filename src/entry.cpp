@@ -1,0 +1,16 @@
+// The SQL-callable functions.  Each only crosses the boundary: pg/ converts
+// the arguments, catches everything, and raises errors in PostgreSQL.
+#include "apply/sync.hpp"
+#include "pg/entry.hpp"
+
+extern "C" {
+#pragma GCC visibility push(default)
+PG_MODULE_MAGIC;
+
+PG_FUNCTION_INFO_V1(pgsr_sync);
+PG_FUNCTION_INFO_V1(pgsr_plan);
+
+Datum pgsr_sync(PG_FUNCTION_ARGS) { return pgsr::pg::call_table(fcinfo, pgsr::apply::sync); }
+Datum pgsr_plan(PG_FUNCTION_ARGS) { return pgsr::pg::call_table(fcinfo, pgsr::apply::plan_only); }
+#pragma GCC visibility pop
+}

@@ -1,0 +1,183 @@
+// The C++/PostgreSQL error boundary, outward: each entry point runs its body
+// here.  Whatever is thrown is caught, every C++ object is destroyed, and only
+// then is the error raised in PostgreSQL (ReThrowError keeps SQLSTATE, DETAIL
+// and HINT of a server error).
+#include "pg/call.hpp"
+
+#include <cstring>
+#include <new>
+
+#include "pg/entry.hpp"
+#include "pg/guard.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+}
+
+namespace pgsr::pg {
+
+namespace {
+
+Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
+    Arguments::Value v;
+    if (PG_ARGISNULL(i)) return v;
+    v.null = false;
+    Datum d = PG_GETARG_DATUM(i);
+    Oid type = guarded([=]() noexcept { return get_fn_expr_argtype(fcinfo->flinfo, i); });
+    if (type == JSONBOID) {
+        // The document may hold a plaintext password: the text copy is wiped.
+        char* s = guarded([d]() noexcept {
+            Jsonb* jb = DatumGetJsonbP(d);
+            return JsonbToCString(nullptr, &jb->root, VARSIZE(jb));
+        });
+        v.text = Secret(std::string(s));
+        wipe(s, strlen(s));
+    } else if (type == TEXTOID) {
+        char* s = guarded([d]() noexcept { return text_to_cstring(DatumGetTextPP(d)); });
+        v.text = Secret(std::string(s));
+    } else if (type == INT8OID) {
+        v.int8 = DatumGetInt64(d);
+    } else if (type == TEXTARRAYOID) {
+        Datum* elems = nullptr;
+        bool* nulls = nullptr;
+        int n = 0;
+        guarded([&]() noexcept {
+            deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT, &elems,
+                              &nulls, &n);
+        });
+        for (int k = 0; k < n; ++k) {
+            if (nulls[k]) {
+                v.array.emplace_back(std::nullopt);
+                continue;
+            }
+            Datum e = elems[k];
+            char* s = guarded([e]() noexcept { return text_to_cstring(DatumGetTextPP(e)); });
+            v.array.emplace_back(std::string(s));
+        }
+    } else {
+        throw UserError("XX000", "pg_sync_roles: unexpected argument type");
+    }
+    return v;
+}
+
+Arguments arguments(FunctionCallInfo fcinfo) {
+    std::vector<Arguments::Value> values;
+    for (int i = 0; i < PG_NARGS(); ++i) values.push_back(convert(fcinfo, i));
+    return Arguments(std::move(values));
+}
+
+void put_rows(FunctionCallInfo fcinfo, const std::vector<OutputRow>& rows) {
+    guarded([fcinfo]() noexcept { InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC); });
+    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    AttInMetadata* meta = guarded([rsinfo]() noexcept {
+        MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+        AttInMetadata* m = TupleDescGetAttInMetadata(rsinfo->setDesc);
+        MemoryContextSwitchTo(old);
+        return m;
+    });
+    for (const OutputRow& row : rows) {
+        std::vector<char*> values;
+        for (const auto& cell : row)
+            values.push_back(cell ? const_cast<char*>(cell->c_str()) : nullptr);
+        char** vp = values.data();
+        guarded([=]() noexcept {
+            HeapTuple tuple = BuildTupleFromCStrings(meta, vp);
+            tuplestore_puttuple(rsinfo->setResult, tuple);
+        });
+    }
+}
+
+// What the catch blocks keep: plain data only, so nothing needs destroying
+// when PostgreSQL's error handling longjmps out of this frame.
+struct Caught {
+    ErrorData* edata = nullptr;
+    bool ours = false;
+    int sqlstate = 0;
+    char message[1024] = {};
+    char detail[1024] = {};
+    char hint[512] = {};
+};
+
+int sqlstate_code(const std::string& s) {
+    if (s.size() != 5) return ERRCODE_INTERNAL_ERROR;
+    return MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4]);
+}
+
+void copy(char* dst, std::size_t n, const std::string& src) {
+    std::size_t len = std::min(n - 1, src.size());
+    memcpy(dst, src.data(), len);
+    dst[len] = '\0';
+}
+
+template <typename Body>
+void catching(Caught& c, Body body) noexcept {
+    try {
+        body();
+    } catch (const Error& e) {
+        c.edata = static_cast<ErrorData*>(e.edata());
+    } catch (const UserError& e) {
+        c.ours = true;
+        c.sqlstate = sqlstate_code(e.sqlstate());
+        copy(c.message, sizeof c.message, e.what());
+        copy(c.detail, sizeof c.detail, e.detail());
+        copy(c.hint, sizeof c.hint, e.hint());
+    } catch (const std::bad_alloc&) {
+        c.ours = true;
+        c.sqlstate = ERRCODE_OUT_OF_MEMORY;
+        copy(c.message, sizeof c.message, "out of memory");
+    } catch (const std::exception& e) {
+        c.ours = true;
+        c.sqlstate = ERRCODE_INTERNAL_ERROR;
+        copy(c.message, sizeof c.message, std::string("pg_sync_roles: ") + e.what());
+    } catch (...) {
+        c.ours = true;
+        c.sqlstate = ERRCODE_INTERNAL_ERROR;
+        copy(c.message, sizeof c.message, "pg_sync_roles: unexpected internal error");
+    }
+}
+
+void raise(const Caught& c) {
+    if (c.edata) ReThrowError(c.edata);
+    if (c.ours)
+        ereport(ERROR, (errcode(c.sqlstate), errmsg_internal("%s", c.message),
+                        c.detail[0] ? errdetail_internal("%s", c.detail) : 0,
+                        c.hint[0] ? errhint("%s", c.hint) : 0));
+}
+
+}  // namespace
+
+Datum call_table(FunctionCallInfo fcinfo, TableBody body) {
+    Caught caught;
+    catching(caught, [&] {
+        std::vector<OutputRow> rows = body(arguments(fcinfo));
+        put_rows(fcinfo, rows);
+    });
+    raise(caught);
+    return (Datum)0;
+}
+
+Datum call_scalar(FunctionCallInfo fcinfo, ScalarBody body) {
+    Caught caught;
+    Datum result = (Datum)0;
+    bool isnull = true;
+    catching(caught, [&] {
+        std::optional<std::string> value = body(arguments(fcinfo));
+        if (!value) return;
+        Oid type = guarded([=]() noexcept { return get_fn_expr_rettype(fcinfo->flinfo); });
+        const char* s = value->c_str();
+        Oid input = InvalidOid, ioparam = InvalidOid;
+        guarded([&]() noexcept { getTypeInputInfo(type, &input, &ioparam); });
+        result = guarded([=]() noexcept { return OidInputFunctionCall(input, (char*)s, ioparam, -1); });
+        isnull = false;
+    });
+    raise(caught);
+    if (isnull) PG_RETURN_NULL();
+    return result;
+}
+
+}  // namespace pgsr::pg

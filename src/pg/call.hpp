@@ -1,0 +1,40 @@
+// A SQL function call seen from C++: its arguments converted to C++ values,
+// its result as rows of text.  No PostgreSQL header here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/secret.hpp"
+
+namespace pgsr::pg {
+
+class Arguments {
+public:
+    struct Value {
+        bool null = true;
+        Secret text;  // text and jsonb arguments (a document may hold a password)
+        std::vector<std::optional<std::string>> array;
+        std::int64_t int8 = 0;
+    };
+    explicit Arguments(std::vector<Value> values) : values_(std::move(values)) {}
+
+    bool is_null(std::size_t i) const { return i >= values_.size() || values_[i].null; }
+    const Secret& text(std::size_t i) const { return values_.at(i).text; }
+    const std::vector<std::optional<std::string>>& array(std::size_t i) const { return values_.at(i).array; }
+    std::int64_t int8(std::size_t i) const { return values_.at(i).int8; }
+
+private:
+    std::vector<Value> values_;
+};
+
+// A result row: one text value per column (nullopt is NULL), converted with
+// each column type's input function.
+using OutputRow = std::vector<std::optional<std::string>>;
+
+using TableBody = std::vector<OutputRow> (*)(const Arguments&);
+using ScalarBody = std::optional<std::string> (*)(const Arguments&);
+
+}  // namespace pgsr::pg

@@ -1,0 +1,10 @@
+// What entry.cpp needs: the two ways a body is called across the boundary.
+#pragma once
+
+#include "pg/call.hpp"
+#include "pg/postgres.hpp"
+
+namespace pgsr::pg {
+Datum call_table(FunctionCallInfo fcinfo, TableBody body);
+Datum call_scalar(FunctionCallInfo fcinfo, ScalarBody body);
+}  // namespace pgsr::pg

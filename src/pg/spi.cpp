@@ -1,0 +1,254 @@
+// SPI through the guard: every return code checked, every result copied out
+// into C++ memory before the next call.
+#include "pg/spi.hpp"
+
+#include <cstring>
+
+#include "pg/guard.hpp"
+#include "spec/secret.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "port.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+}
+
+namespace pgsr::pg {
+
+Param Param::of(std::string v) {
+    Param p;
+    p.type = Type::text;
+    p.text = std::move(v);
+    return p;
+}
+Param Param::of(std::vector<std::string> v) {
+    Param p;
+    p.type = Type::text_array;
+    p.texts = std::move(v);
+    return p;
+}
+Param Param::of(std::vector<std::uint32_t> v) {
+    Param p;
+    p.type = Type::oid_array;
+    p.oids = std::move(v);
+    return p;
+}
+Param Param::of_int8(std::int64_t v) {
+    Param p;
+    p.type = Type::int8;
+    p.int8 = v;
+    return p;
+}
+
+std::optional<std::string> Row::opt_text(std::size_t i) const {
+    if (is_null(i)) return std::nullopt;
+    return text(i);
+}
+std::optional<std::int64_t> Row::opt_int64(std::size_t i) const {
+    if (is_null(i)) return std::nullopt;
+    return int64(i);
+}
+
+namespace {
+
+[[noreturn]] void spi_failed(const char* what, int rc) {
+    throw UserError("XX000", std::string("pg_sync_roles: ") + what + " failed: " +
+                                 SPI_result_code_string(rc));
+}
+
+// Builds the Datum of one parameter in the current (SPI) memory context.
+Datum param_datum(const Param& p, Oid* type) {
+    switch (p.type) {
+        case Param::Type::text: {
+            *type = TEXTOID;
+            const char* s = p.text.c_str();
+            return guarded([s]() noexcept { return PointerGetDatum(cstring_to_text(s)); });
+        }
+        case Param::Type::int8:
+            *type = INT8OID;
+            return Int64GetDatum(p.int8);
+        case Param::Type::text_array: {
+            *type = TEXTARRAYOID;
+            int n = static_cast<int>(p.texts.size());
+            Datum* elems = guarded([n]() noexcept { return (Datum*)palloc(sizeof(Datum) * (n + 1)); });
+            for (int i = 0; i < n; ++i) {
+                const char* s = p.texts[i].c_str();
+                elems[i] = guarded([s]() noexcept { return PointerGetDatum(cstring_to_text(s)); });
+            }
+            return guarded([elems, n]() noexcept {
+                return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+            });
+        }
+        case Param::Type::oid_array: {
+            *type = OIDARRAYOID;
+            int n = static_cast<int>(p.oids.size());
+            Datum* elems = guarded([n]() noexcept { return (Datum*)palloc(sizeof(Datum) * (n + 1)); });
+            for (int i = 0; i < n; ++i) elems[i] = ObjectIdGetDatum(p.oids[i]);
+            return guarded([elems, n]() noexcept {
+                return PointerGetDatum(construct_array(elems, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+            });
+        }
+    }
+    return (Datum)0;
+}
+
+bool binary_type(Oid type) {
+    switch (type) {
+        case BOOLOID:
+        case INT2OID:
+        case INT4OID:
+        case INT8OID:
+        case OIDOID:
+        case REGROLEOID:
+        case TIMESTAMPTZOID:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::int64_t binary_value(Oid type, Datum d) {
+    switch (type) {
+        case BOOLOID: return DatumGetBool(d) ? 1 : 0;
+        case INT2OID: return DatumGetInt16(d);
+        case INT4OID: return DatumGetInt32(d);
+        case OIDOID:
+        case REGROLEOID: return DatumGetObjectId(d);
+        default: return DatumGetInt64(d);  // int8, timestamptz
+    }
+}
+
+Row copy_row(HeapTuple tuple, TupleDesc desc) {
+    std::vector<Row::Cell> cells(desc->natts);
+    for (int c = 0; c < desc->natts; ++c) {
+        Row::Cell& cell = cells[c];
+        int col = c + 1;
+        Oid type = SPI_gettypeid(desc, col);
+        bool isnull = false;
+        Datum d = guarded([&]() noexcept { return SPI_getbinval(tuple, desc, col, &isnull); });
+        cell.null = isnull;
+        if (isnull) continue;
+        if (binary_type(type)) {
+            cell.value = binary_value(type, d);
+        } else {
+            char* s = guarded([&]() noexcept { return SPI_getvalue(tuple, desc, col); });
+            cell.text = s ? s : "";
+        }
+    }
+    return Row(std::move(cells));
+}
+
+}  // namespace
+
+namespace spi {
+
+void connect() {
+    int rc = guarded([]() noexcept { return SPI_connect(); });
+    if (rc != SPI_OK_CONNECT) spi_failed("SPI_connect", rc);
+}
+
+void finish() {
+    int rc = guarded([]() noexcept { return SPI_finish(); });
+    if (rc != SPI_OK_FINISH) spi_failed("SPI_finish", rc);
+}
+
+std::vector<Row> query(const std::string& sql, const std::vector<Param>& params) {
+    int n = static_cast<int>(params.size());
+    std::vector<Oid> types(n + 1);
+    std::vector<Datum> values(n + 1);
+    for (int i = 0; i < n; ++i) values[i] = param_datum(params[i], &types[i]);
+    const char* text = sql.c_str();
+    Oid* tp = types.data();
+    Datum* vp = values.data();
+    int rc = guarded([=]() noexcept {
+        return SPI_execute_with_args(text, n, tp, vp, nullptr, false, 0);
+    });
+    if (rc != SPI_OK_SELECT) spi_failed("a catalog read", rc);
+    std::vector<Row> rows;
+    rows.reserve(SPI_processed);
+    for (uint64 r = 0; r < SPI_processed; ++r)
+        rows.push_back(copy_row(SPI_tuptable->vals[r], SPI_tuptable->tupdesc));
+    guarded([]() noexcept { SPI_freetuptable(SPI_tuptable); });
+    return rows;
+}
+
+namespace {
+
+// Replaces every occurrence of `secret` in a palloc'd string.
+char* scrub(char* text, const std::string& secret) {
+    if (!text || secret.empty()) return text;
+    std::string s(text);
+    bool changed = false;
+    for (std::size_t at; (at = s.find(secret)) != std::string::npos; changed = true)
+        s.replace(at, secret.size(), "<redacted>");
+    if (!changed) return text;
+    wipe(text, strlen(text));
+    const char* c = s.c_str();
+    return guarded([c]() noexcept { return pstrdup(c); });
+}
+
+}  // namespace
+
+void execute(const std::string& sql, const std::string* secret) {
+    const char* text = sql.c_str();
+    int rc;
+    try {
+        rc = guarded([text]() noexcept { return SPI_execute(text, false, 0); });
+    } catch (const Error& e) {
+        if (secret) {
+            auto* ed = static_cast<ErrorData*>(e.edata());
+            // SPI adds the statement's text as CONTEXT; the statement holds
+            // the secret.  Drop it, and cut the secret out of the rest.
+            ed->context = nullptr;
+            ed->internalquery = nullptr;
+            ed->internalpos = 0;
+            ed->message = scrub(ed->message, *secret);
+            ed->detail = scrub(ed->detail, *secret);
+            ed->detail_log = scrub(ed->detail_log, *secret);
+            ed->hint = scrub(ed->hint, *secret);
+        }
+        throw;
+    }
+    if (rc < 0) spi_failed("a statement", rc);
+}
+
+}  // namespace spi
+
+std::string quote_ident(const std::string& name) {
+    const char* n = name.c_str();
+    return guarded([n]() noexcept { return quote_identifier(n); });
+}
+
+std::string quote_literal(const std::string& value) {
+    const char* v = value.c_str();
+    return guarded([v]() noexcept { return (const char*)quote_literal_cstr(v); });
+}
+
+void advisory_xact_lock(std::int64_t key) {
+    guarded([key]() noexcept {
+        DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(key));
+    });
+}
+
+std::string random_hex8() {
+    unsigned char bytes[4];
+    bool ok = guarded([&bytes]() noexcept { return pg_strong_random(bytes, sizeof bytes); });
+    if (!ok) throw UserError("XX000", "pg_sync_roles: could not generate a random role name");
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+void notice(const std::string& message) {
+    const char* m = message.c_str();
+    guarded([m]() noexcept { ereport(NOTICE, (errmsg_internal("%s", m))); });
+}
+
+}  // namespace pgsr::pg

@@ -1,0 +1,75 @@
+// SPI, quoting and other backend services for catalog/ and apply/, behind
+// plain C++ types.  No PostgreSQL header here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgsr::pg {
+
+// A query parameter ($n): its SQL type and value.
+struct Param {
+    enum class Type { text, text_array, oid_array, int8 } type = Type::text;
+    std::string text;
+    std::vector<std::string> texts;
+    std::vector<std::uint32_t> oids;
+    std::int64_t int8 = 0;
+
+    static Param of(std::string v);
+    static Param of(std::vector<std::string> v);
+    static Param of(std::vector<std::uint32_t> v);
+    static Param of_int8(std::int64_t v);
+};
+
+// One result row.  Columns of type bool, int2/4/8, oid and timestamptz are
+// kept as their binary value (a timestamptz as its microseconds), the rest
+// as text.
+class Row {
+public:
+    struct Cell {
+        bool null = true;
+        std::string text;
+        std::int64_t value = 0;
+    };
+    explicit Row(std::vector<Cell> cells) : cells_(std::move(cells)) {}
+
+    bool is_null(std::size_t i) const { return cells_.at(i).null; }
+    const std::string& text(std::size_t i) const { return cells_.at(i).text; }
+    std::optional<std::string> opt_text(std::size_t i) const;
+    std::int64_t int64(std::size_t i) const { return cells_.at(i).value; }
+    std::optional<std::int64_t> opt_int64(std::size_t i) const;
+    std::uint32_t oid(std::size_t i) const { return static_cast<std::uint32_t>(cells_.at(i).value); }
+    bool boolean(std::size_t i) const { return !cells_.at(i).null && cells_.at(i).value != 0; }
+
+private:
+    std::vector<Cell> cells_;
+};
+
+namespace spi {
+void connect();
+void finish();
+
+// A read: SPI_execute_with_args, parameters as $1, $2, ...
+std::vector<Row> query(const std::string& sql, const std::vector<Param>& params = {});
+
+// A utility statement.  `secret`, when given, is a literal inside `sql` that
+// must not reach an error message or its context: it is cut out of any error.
+void execute(const std::string& sql, const std::string* secret = nullptr);
+}  // namespace spi
+
+std::string quote_ident(const std::string& name);
+std::string quote_literal(const std::string& value);
+
+// pg_advisory_xact_lock(key), called in-process: waits like any lock wait,
+// cancellable, released at the end of the transaction.
+void advisory_xact_lock(std::int64_t key);
+
+// 8 lowercase hex digits from pg_strong_random.
+std::string random_hex8();
+
+// Emits a NOTICE.
+void notice(const std::string& message);
+
+}  // namespace pgsr::pg

@@ -1,0 +1,111 @@
+#include "pg/values.hpp"
+
+#include <cstring>
+
+#include "pg/guard.hpp"
+
+extern "C" {
+#include "catalog/pg_collation.h"
+#include "commands/user.h"
+#include "libpq/crypt.h"
+#include "regex/regex.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+}
+
+namespace pgsr::pg {
+
+namespace {
+std::string message_of(const Error& e) {
+    auto* ed = static_cast<ErrorData*>(e.edata());
+    return ed->message ? ed->message : "invalid value";
+}
+}  // namespace
+
+std::optional<Timestamp> parse_timestamptz(const std::string& text, std::string* error) {
+    const char* s = text.c_str();
+    try {
+        TimestampTz ts = guarded([s]() noexcept {
+            return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(s),
+                                                           ObjectIdGetDatum(InvalidOid),
+                                                           Int32GetDatum(-1)));
+        });
+        Timestamp out;
+        out.value = ts;
+        out.infinite = TIMESTAMP_IS_NOEND(ts);
+        out.text = guarded([ts]() noexcept {
+            return (const char*)DatumGetCString(
+                DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(ts)));
+        });
+        return out;
+    } catch (const Error& e) {
+        *error = message_of(e);
+        return std::nullopt;
+    }
+}
+
+Timestamp infinity() {
+    Timestamp t;
+    TIMESTAMP_NOEND(t.value);
+    t.infinite = true;
+    t.text = "infinity";
+    return t;
+}
+
+std::optional<std::string> regex_error(const std::string& pattern) {
+    const char* p = pattern.c_str();
+    try {
+        guarded([p]() noexcept {
+            RE_compile_and_cache(cstring_to_text(p), REG_ADVANCED, C_COLLATION_OID);
+        });
+        return std::nullopt;
+    } catch (const Error& e) {
+        return message_of(e);
+    }
+}
+
+PasswordKind password_kind(const Secret& password) {
+    const char* p = password.reveal().c_str();
+    switch (guarded([p]() noexcept { return get_password_type(p); })) {
+        case PASSWORD_TYPE_SCRAM_SHA_256: return PasswordKind::scram;
+        case PASSWORD_TYPE_MD5: return PasswordKind::md5;
+        default: return PasswordKind::plaintext;
+    }
+}
+
+void check_password(const std::string& role, const Secret& plaintext, const Timestamp& valid_until) {
+    if (!check_password_hook) return;
+    const char* r = role.c_str();
+    const char* p = plaintext.reveal().c_str();
+    Datum until = TimestampTzGetDatum(valid_until.value);
+    guarded([=]() noexcept {
+        (*check_password_hook)(r, p, PASSWORD_TYPE_PLAINTEXT, until, false);
+    });
+}
+
+Secret scram_secret(const std::string& role, const Secret& plaintext) {
+    const char* r = role.c_str();
+    const char* p = plaintext.reveal().c_str();
+    char* secret = guarded([=]() noexcept {
+        return encrypt_password(PASSWORD_TYPE_SCRAM_SHA_256, r, p);
+    });
+    Secret out{std::string(secret)};
+    wipe(secret, strlen(secret));
+    guarded([secret]() noexcept { pfree(secret); });
+    return out;
+}
+
+bool password_matches(const std::string& role, const Secret& stored, const Secret& declared) {
+    const char* s = stored.reveal().c_str();
+    if (guarded([s]() noexcept { return get_password_type(s); }) != PASSWORD_TYPE_SCRAM_SHA_256)
+        return false;  // an MD5 or missing secret is replaced by a SCRAM one
+    if (password_kind(declared) == PasswordKind::scram) return stored.reveal() == declared.reveal();
+    const char* r = role.c_str();
+    const char* p = declared.reveal().c_str();
+    return guarded([=]() noexcept {
+        const char* logdetail = nullptr;
+        return plain_crypt_verify(r, s, p, &logdetail) == STATUS_OK;
+    });
+}
+
+}  // namespace pgsr::pg

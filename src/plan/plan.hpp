@@ -1,0 +1,110 @@
+// The planner: desired state + current state -> the ordered statements that
+// make the current state match.  Pure C++: statements are data here, and
+// apply/ renders them as quoted SQL.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "plan/state.hpp"
+
+namespace pgsr::plan {
+
+// The documented set of words in the `action` column.
+enum class Action { create_role, alter_role, create_schema, grant, revoke, alter_owner, drop_role };
+const char* action_name(Action a);
+
+enum class ObjectType {
+    database,
+    schema,
+    table,
+    view,
+    materialized_view,
+    foreign_table,
+    sequence,
+};
+
+struct ObjectRef {
+    ObjectType type = ObjectType::table;
+    std::string schema;  // tables and sequences only
+    std::string name;
+    bool operator==(const ObjectRef& o) const {
+        return type == o.type && schema == o.schema && name == o.name;
+    }
+};
+
+struct CreateRole {
+    std::string role;
+};
+struct SetLogin {
+    std::string role;
+    std::optional<Secret> password;  // a SCRAM secret; nullopt keeps the current one
+    std::string valid_until;
+};
+struct RemoveLogin {
+    std::string role;
+};
+struct GrantRoles {
+    std::vector<std::string> roles;
+    std::vector<std::string> members;
+};
+struct RevokeRoles {
+    std::vector<std::string> roles;
+    std::vector<std::string> members;
+};
+struct GrantPrivileges {
+    std::vector<std::string> privileges;
+    ObjectRef object;
+    std::string grantee;
+};
+struct RevokePrivileges {
+    std::vector<std::string> privileges;
+    ObjectRef object;
+    std::string grantee;
+    std::string granted_by;  // empty: whoever the server picks (the owner)
+};
+struct CreateSchema {
+    std::string schema;
+    std::string owner;
+};
+struct AlterOwner {
+    ObjectRef object;
+    std::string owner;
+};
+struct DropRole {
+    std::string role;
+};
+
+using Statement = std::variant<CreateRole, SetLogin, RemoveLogin, GrantRoles, RevokeRoles,
+                               GrantPrivileges, RevokePrivileges, CreateSchema, AlterOwner, DropRole>;
+
+Action action_of(const Statement& s);
+
+struct Plan {
+    std::vector<Statement> statements;
+    std::vector<std::string> notices;  // declared objects that were skipped
+    bool empty() const { return statements.empty(); }
+};
+
+// Returns a name for a new intermediate role: prefix + 8 hex digits, not
+// taken by any existing role.
+using NameSource = std::function<std::string(const std::string& prefix)>;
+
+// How many roles one GRANT or REVOKE of memberships names at most, on each
+// side of TO/FROM.
+inline constexpr std::size_t kMembershipChunk = 500;
+
+// Errors in a request that only show once the roles are known (a role
+// declared a member of itself, a role named twice).
+std::optional<spec::Error> validate(const Request& request);
+
+Plan make_plan(const Request& request, const Snapshot& snapshot, const NameSource& names);
+
+// Intermediate role name prefixes, as the Python library pg-sync-roles uses them.
+std::string connect_role_prefix();
+std::string local_role_prefix(Oid database_oid, spec::Kind kind);
+
+}  // namespace pgsr::plan

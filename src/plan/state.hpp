@@ -1,0 +1,113 @@
+// What the planner reads: the desired state of a set of roles, and the
+// current state of everything the request touches.  Pure C++.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "spec/secret.hpp"
+#include "spec/spec.hpp"
+
+namespace pgsr::plan {
+
+using Oid = std::uint32_t;
+// PostgreSQL's TimestampTz: microseconds since 2000-01-01 UTC.
+using Timestamp = std::int64_t;
+inline constexpr Timestamp kForever = INT64_MAX;  // 'infinity'
+
+// ---------------------------------------------------------------- desired
+
+struct DesiredLogin {
+    std::size_t index = 0;
+    std::optional<Secret> secret;    // SCRAM secret to set; nullopt keeps the current password
+    std::optional<Secret> declared;  // the password as declared, only to compare with the stored one
+    Timestamp valid_until = kForever;
+    std::string valid_until_text;  // as PostgreSQL prints it
+};
+
+struct DesiredRole {
+    std::string name;
+    std::optional<DesiredLogin> login;
+    std::vector<spec::Grant> grants;
+    std::string path = "grants";  // names this role's document in notices
+};
+
+struct Request {
+    std::vector<DesiredRole> roles;
+    std::set<std::string> preserve_schemas;
+};
+
+// ---------------------------------------------------------------- current
+
+struct Caller {
+    std::string name;
+    bool superuser = false;
+};
+
+struct RoleState {
+    bool can_login = false;
+    std::optional<Timestamp> valid_until;  // NULL in the catalog: forever
+    bool password_matches = false;         // the declared password is already set
+    std::set<std::string> member_of;       // roles it is a direct member of
+};
+
+// One privilege of one ACL entry, as aclexplode() returns it.
+struct AclEntry {
+    std::string grantee;  // "" is PUBLIC
+    std::string grantor;
+    std::string privilege;  // "SELECT", "USAGE", ...
+};
+
+struct Database {
+    Oid oid = 0;
+    std::string owner;
+    std::vector<AclEntry> acl;  // entries of interest (see catalog/)
+};
+
+struct Schema {
+    Oid oid = 0;
+    std::string owner;
+    std::vector<AclEntry> acl;
+};
+
+struct Relation {
+    Oid oid = 0;
+    std::string schema;
+    std::string name;
+    char relkind = 'r';
+    std::string owner;
+    std::vector<AclEntry> acl;
+    std::vector<Oid> owned_sequences;  // move with the table when its owner changes
+    bool linked = false;               // a sequence owned by a table column
+};
+
+// The caller's standing towards a role whose rights a change needs.
+struct Standing {
+    bool has_privileges = false;  // pg_has_role(role, 'USAGE')
+    bool direct_member = false;   // a pg_auth_members row exists
+};
+
+struct Snapshot {
+    Caller caller;
+    Oid database_oid = 0;
+    std::map<std::string, RoleState> roles;  // every existing role the request names
+    std::map<std::string, Database> databases;
+    std::map<std::string, Schema> schemas;
+    std::map<Oid, Relation> relations;
+    std::map<std::pair<std::string, std::string>, Oid> relation_by_name;
+    // (schema, table_regex) -> matching relations
+    std::map<std::pair<std::string, std::string>, std::vector<Oid>> regex_matches;
+    // For each target role: relations and schemas it owns or is named in the ACL of.
+    std::map<std::string, std::set<Oid>> touched_relations;
+    std::map<std::string, std::set<std::string>> touched_schemas;
+    std::map<std::string, Standing> standing;  // roles whose rights a change may need
+
+    bool role_exists(const std::string& name) const { return roles.count(name) != 0; }
+};
+
+}  // namespace pgsr::plan

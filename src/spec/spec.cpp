@@ -1,0 +1,258 @@
+// Parses and validates the grants document with Boost.JSON.
+#include "spec/spec.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+
+#include <boost/json.hpp>
+
+namespace pgsr::spec {
+namespace json = boost::json;
+
+namespace {
+
+// The document may hold a plaintext password: every block Boost.JSON
+// allocated for it is wiped before it is handed back.
+class WipingResource final : public json::memory_resource {
+    void* do_allocate(std::size_t n, std::size_t align) override {
+        return ::operator new(n, std::align_val_t(align));
+    }
+    void do_deallocate(void* p, std::size_t n, std::size_t align) override {
+        wipe(p, n);
+        ::operator delete(p, std::align_val_t(align));
+    }
+    bool do_is_equal(const json::memory_resource& other) const noexcept override {
+        return this == &other;
+    }
+};
+
+struct Invalid {
+    Error error;
+};
+
+[[noreturn]] void fail(std::string path, const std::string& what, const char* sqlstate = "22023") {
+    throw Invalid{{sqlstate, std::move(path) + ": " + what}};
+}
+
+std::string quoted(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+// What keys each type takes; `required` ones must be present.
+struct KeySpec {
+    const char* name;
+    bool required;
+};
+
+struct TypeSpec {
+    const char* type;
+    std::optional<Kind> kind;  // nullopt: login
+    std::vector<KeySpec> keys;
+};
+
+const std::vector<TypeSpec>& type_specs() {
+    static const std::vector<TypeSpec> specs = {
+        {"login", std::nullopt, {{"password", false}, {"valid_until", false}}},
+        {"database_connect", Kind::database_connect, {{"database", true}}},
+        {"role_membership", Kind::role_membership, {{"role", true}}},
+        {"schema_usage", Kind::schema_usage, {{"schema", true}, {"direct", false}}},
+        {"schema_create", Kind::schema_create, {{"schema", true}, {"direct", false}}},
+        {"schema_ownership", Kind::schema_ownership, {{"schema", true}}},
+        {"table_select",
+         Kind::table_select,
+         {{"schema", true}, {"table", false}, {"table_regex", false}, {"direct", false}}},
+        {"table_ownership", Kind::table_ownership, {{"schema", true}, {"table", true}}},
+    };
+    return specs;
+}
+
+std::string check_name_text(std::string_view path, std::string_view name) {
+    if (name.empty()) fail(std::string(path), "must not be empty");
+    if (name.size() > kMaxNameBytes)
+        fail(std::string(path),
+             "name is longer than " + std::to_string(kMaxNameBytes) + " bytes (" +
+                 std::to_string(name.size()) + ")",
+             "42622");
+    return std::string(name);
+}
+
+class ElementReader {
+public:
+    ElementReader(const json::object& obj, std::string path) : obj_(obj), path_(std::move(path)) {}
+
+    std::string key_path(std::string_view key) const { return path_ + "." + std::string(key); }
+
+    const json::value* find(std::string_view key) const { return obj_.if_contains(key); }
+
+    std::string name(std::string_view key) const {
+        const json::value* v = find(key);
+        if (!v) fail(key_path(key), "missing");
+        if (!v->is_string()) fail(key_path(key), "expected a string");
+        const json::string& s = v->get_string();
+        return check_name_text(key_path(key), std::string_view(s.data(), s.size()));
+    }
+
+    std::optional<std::string> nullable_string(std::string_view key) const {
+        const json::value* v = find(key);
+        if (!v || v->is_null()) return std::nullopt;
+        if (!v->is_string()) fail(key_path(key), "expected a string or null");
+        const json::string& s = v->get_string();
+        if (s.empty()) fail(key_path(key), "must not be empty");
+        return std::string(s.data(), s.size());
+    }
+
+    bool flag(std::string_view key) const {
+        const json::value* v = find(key);
+        if (!v) return false;
+        if (!v->is_bool()) fail(key_path(key), "expected true or false");
+        return v->get_bool();
+    }
+
+private:
+    const json::object& obj_;
+    std::string path_;
+};
+
+const TypeSpec& type_of(const json::object& obj, const std::string& path) {
+    const json::value* t = obj.if_contains("type");
+    if (!t) fail(path + ".type", "missing");
+    if (!t->is_string()) fail(path + ".type", "expected a string");
+    std::string_view type(t->get_string().data(), t->get_string().size());
+    for (const TypeSpec& spec : type_specs())
+        if (type == spec.type) return spec;
+    std::string known;
+    for (const TypeSpec& spec : type_specs()) known += std::string(known.empty() ? "" : ", ") + spec.type;
+    fail(path + ".type", "unknown type " + quoted(type) + " (expected one of: " + known + ")");
+}
+
+void check_keys(const json::object& obj, const TypeSpec& spec, const std::string& path) {
+    for (const auto& kv : obj) {
+        std::string_view key(kv.key().data(), kv.key().size());
+        if (key == "type") continue;
+        bool known = std::any_of(spec.keys.begin(), spec.keys.end(),
+                                 [&](const KeySpec& k) { return key == k.name; });
+        if (!known)
+            fail(path + "." + std::string(key),
+                 std::string("unexpected key for type ") + quoted(spec.type));
+    }
+}
+
+Login read_login(const ElementReader& r, std::size_t index) {
+    Login login;
+    login.index = index;
+    if (const json::value* v = r.find("password"); v && !v->is_null()) {
+        if (!v->is_string()) r.nullable_string("password");  // reports the type error
+        const json::string& s = v->get_string();
+        if (s.empty()) fail(r.key_path("password"), "must not be empty");
+        login.password = Secret(std::string(s.data(), s.size()));
+    }
+    login.valid_until = r.nullable_string("valid_until");
+    return login;
+}
+
+Grant read_grant(const ElementReader& r, Kind kind, std::size_t index, const std::string& path) {
+    Grant g;
+    g.kind = kind;
+    g.index = index;
+    switch (kind) {
+        case Kind::database_connect:
+            g.database = r.name("database");
+            break;
+        case Kind::role_membership:
+            g.role = r.name("role");
+            break;
+        case Kind::schema_usage:
+        case Kind::schema_create:
+            g.schema = r.name("schema");
+            g.direct = r.flag("direct");
+            break;
+        case Kind::schema_ownership:
+            g.schema = r.name("schema");
+            break;
+        case Kind::table_select:
+            g.schema = r.name("schema");
+            g.direct = r.flag("direct");
+            if (r.find("table") && r.find("table_regex"))
+                fail(path, "give either \"table\" or \"table_regex\", not both");
+            if (r.find("table_regex")) {
+                const json::value* v = r.find("table_regex");
+                if (!v->is_string()) fail(r.key_path("table_regex"), "expected a string");
+                g.table_regex = std::string(v->get_string().data(), v->get_string().size());
+                if (g.table_regex.empty()) fail(r.key_path("table_regex"), "must not be empty");
+            } else {
+                if (!r.find("table")) fail(path + ".table", "missing (or give \"table_regex\")");
+                g.table = r.name("table");
+            }
+            break;
+        case Kind::table_ownership:
+            g.schema = r.name("schema");
+            g.table = r.name("table");
+            break;
+    }
+    return g;
+}
+
+Document read_document(const json::value& root, std::string_view path) {
+    if (!root.is_array()) fail(std::string(path), "expected a JSON array");
+    Document doc;
+    const json::array& arr = root.get_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        std::string epath = element_path(path, i);
+        if (!arr[i].is_object()) fail(epath, "expected an object");
+        const json::object& obj = arr[i].get_object();
+        const TypeSpec& spec = type_of(obj, epath);
+        check_keys(obj, spec, epath);
+        ElementReader reader(obj, epath);
+        if (!spec.kind) {
+            if (doc.login)
+                fail(epath, "at most one \"login\" is allowed (another is " +
+                                element_path(path, doc.login->index) + ")");
+            doc.login = read_login(reader, i);
+        } else {
+            doc.grants.push_back(read_grant(reader, *spec.kind, i, epath));
+        }
+    }
+    return doc;
+}
+
+}  // namespace
+
+const char* kind_name(Kind k) {
+    for (const TypeSpec& spec : type_specs())
+        if (spec.kind == k) return spec.type;
+    return "unknown";
+}
+
+std::string element_path(std::string_view path, std::size_t index) {
+    return std::string(path) + "[" + std::to_string(index) + "]";
+}
+
+std::optional<Error> check_name(std::string_view name, std::string_view what) {
+    try {
+        check_name_text(what, name);
+    } catch (const Invalid& e) {
+        return e.error;
+    }
+    return std::nullopt;
+}
+
+Result<Document> parse_grants(std::string_view text, std::string_view path) {
+    WipingResource resource;
+    try {
+        boost::system::error_code ec;
+        json::value root = json::parse(json::string_view(text.data(), text.size()), ec,
+                                       json::storage_ptr(&resource));
+        if (ec) return Error{"22023", std::string(path) + ": not valid JSON (" + ec.message() + ")"};
+        return read_document(root, path);
+    } catch (const Invalid& e) {
+        return e.error;
+    }
+}
+
+}  // namespace pgsr::spec
