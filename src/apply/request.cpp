@@ -79,20 +79,14 @@ plan::DesiredRole resolve_role(const std::string& name, spec::Document doc, cons
     plan::DesiredRole role;
     role.name = name;
     role.path = path;
-    for (const spec::Grant& g : doc.grants) {
-        std::string epath = spec::element_path(path, g.index);
-        switch (g.kind) {
-            case spec::Kind::database_connect:
-            case spec::Kind::role_membership:
-                break;
-            default:
-                throw pg::UserError("0A000", epath + ".type: \"" + spec::kind_name(g.kind) +
-                                                 "\" is not supported yet");
-        }
+    for (const spec::Grant& g : doc.grants)
         if (!g.table_regex.empty())
             if (auto error = pg::regex_error(g.table_regex))
-                throw pg::UserError("22023", epath + ".table_regex: " + *error);
-    }
+                throw pg::UserError("22023", spec::element_path(path, g.index) + ".table_regex: " + *error);
+    for (const spec::Grant& g : doc.grants)
+        if (g.kind != spec::Kind::database_connect && g.kind != spec::Kind::role_membership)
+            throw pg::UserError("0A000", spec::element_path(path, g.index) + ".type: \"" +
+                                             spec::kind_name(g.kind) + "\" is not supported yet");
     if (doc.login) role.login = resolve_login(name, *doc.login, path);
     role.grants = std::move(doc.grants);
     return role;

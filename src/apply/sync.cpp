@@ -47,6 +47,7 @@ std::vector<pg::OutputRow> run(const pg::Arguments& args, bool apply) {
         pg::advisory_xact_lock(call.lock_key);
         plan = make_plan(call.request);
     }
+    if (plan.error) throw pg::UserError(plan.error->sqlstate, plan.error->message);
     for (const std::string& n : plan.notices) pg::notice(n);
     std::vector<pg::OutputRow> rows = rows_of(plan, apply);
     pg::spi::finish();

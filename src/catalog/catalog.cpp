@@ -126,13 +126,15 @@ void read_standing(Snapshot& snap, const Request& req) {
              "       EXISTS (SELECT FROM pg_catalog.pg_auth_members a"
              "                WHERE a.roleid = r.oid"
              "                  AND a.member = (SELECT c.oid FROM pg_catalog.pg_roles c"
-             "                                   WHERE c.rolname = CURRENT_USER))"
+             "                                   WHERE c.rolname = CURRENT_USER)),"
+             "       r.rolsuper"
              "  FROM pg_catalog.pg_roles r"
              " WHERE r.rolname = ANY ($1::pg_catalog.name[])",
              {Param::of(as_vector(names))})) {
         plan::Standing& st = snap.standing[row.text(0)];
         st.has_privileges = row.boolean(1);
         st.direct_member = row.boolean(2);
+        st.superuser = row.boolean(3);
     }
 }
 

@@ -106,13 +106,21 @@ private:
         roles_.push_back(CreateRole{name});
     }
 
-    // The caller will act with the rights of `role` (as its owner, or to
-    // make it an owner): grant it for the call if the caller lacks them.
-    void need_rights_of(const std::string& role) {
+    // The caller will act with the rights of `role` (as the owner of what
+    // `what` names, or to make it an owner): grant it for the call if the
+    // caller lacks them.  A superuser's rights cannot be granted to a
+    // non-superuser; GRANT would only warn, so this is an error up front.
+    void need_rights_of(const std::string& role, const std::string& what) {
         if (snap_.caller.superuser || role == snap_.caller.name) return;
         auto it = snap_.standing.find(role);
-        if (it != snap_.standing.end() && (it->second.has_privileges || it->second.direct_member))
+        Standing st = it == snap_.standing.end() ? Standing{} : it->second;
+        if (st.has_privileges || st.direct_member) return;
+        if (st.superuser) {
+            if (!error_)
+                error_ = spec::Error{"42501", "permission denied to change the privileges of " + what +
+                                                  ": its owner \"" + role + "\" is a superuser"};
             return;
+        }
         rights_.insert(role);
     }
 
@@ -165,7 +173,7 @@ private:
             intermediates_.push_back(CreateRole{name});
             intermediates_.push_back(GrantPrivileges{
                 {"CONNECT"}, ObjectRef{ObjectType::database, "", g.database}, name});
-            need_rights_of(db->second.owner);
+            need_rights_of(db->second.owner, "database \"" + g.database + "\"");
         }
         connect_roles_[g.database] = name;
         return name;
@@ -234,6 +242,7 @@ private:
         for (const auto& c : chunks(rights, kMembershipChunk))
             p.statements.push_back(RevokeRoles{c, {snap_.caller.name}});
         p.notices = std::move(notices_);
+        p.error = error_;
         return p;
     }
 
@@ -246,6 +255,7 @@ private:
     std::set<std::string> created_, allocated_, rights_;
     std::map<std::string, std::string> connect_roles_;
     std::vector<std::string> notices_;
+    std::optional<spec::Error> error_;
 };
 
 }  // namespace

@@ -86,6 +86,8 @@ Action action_of(const Statement& s);
 struct Plan {
     std::vector<Statement> statements;
     std::vector<std::string> notices;  // declared objects that were skipped
+    // A change the caller could not make by hand: nothing may be applied.
+    std::optional<spec::Error> error;
     bool empty() const { return statements.empty(); }
 };
 

@@ -90,6 +90,7 @@ struct Relation {
 struct Standing {
     bool has_privileges = false;  // pg_has_role(role, 'USAGE')
     bool direct_member = false;   // a pg_auth_members row exists
+    bool superuser = false;       // cannot be granted by a non-superuser
 };
 
 struct Snapshot {

@@ -1,0 +1,59 @@
+-- The error boundary: an error PostgreSQL raises in the middle of a sync
+-- comes back as an ordinary SQL error with its own SQLSTATE; everything the
+-- sync did before it is undone, and the session goes on.
+\set su :USER
+CREATE ROLE regress_pgsr_e_super SUPERUSER;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+\set VERBOSITY default
+
+-- Fails at the last statement (a non-superuser may not grant a superuser role).
+SELECT * FROM pg_sync_roles.sync('regress_pgsr_e', '[
+    {"type": "login", "password": "pw"},
+    {"type": "role_membership", "role": "regress_pgsr_e_group"},
+    {"type": "role_membership", "role": "regress_pgsr_e_super"}
+]');
+SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'regress\_pgsr\_e\_%' AND rolname <> 'regress_pgsr_e_super';
+SELECT 1 AS session_usable;
+
+-- Inside a transaction the error aborts it like any statement's ...
+BEGIN;
+SELECT count(*) FROM pg_sync_roles.sync('regress_pgsr_e', '[]');
+SELECT * FROM pg_sync_roles.sync('regress_pgsr_e_super', '[{"type": "login"}]');
+SELECT 1;
+ROLLBACK;
+SELECT count(*) AS e_exists FROM pg_roles WHERE rolname = 'regress_pgsr_e';
+
+-- ... and a savepoint or an exception block catches it.
+BEGIN;
+SAVEPOINT s;
+SELECT * FROM pg_sync_roles.sync('regress_pgsr_e_super', '[{"type": "login"}]');
+ROLLBACK TO SAVEPOINT s;
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_e', '[]');
+COMMIT;
+DO $$
+BEGIN
+    PERFORM pg_sync_roles.sync('regress_pgsr_e_super', '[{"type": "login"}]');
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE WARNING 'caught: %', SQLERRM;
+END $$;
+
+-- Errors of our own keep their SQLSTATE too.
+DO $$
+BEGIN
+    PERFORM pg_sync_roles.sync('regress_pgsr_e', '[{"type": "nope"}]');
+EXCEPTION WHEN invalid_parameter_value THEN
+    RAISE WARNING 'caught 22023: %', SQLERRM;
+END $$;
+DO $$
+BEGIN
+    PERFORM pg_sync_roles.sync('regress_pgsr_e', format('[{"type": "role_membership", "role": "%s"}]', repeat('n', 64))::jsonb);
+EXCEPTION WHEN name_too_long THEN
+    RAISE WARNING 'caught 42622: %', SQLERRM;
+END $$;
+
+-- (statement_timeout, lock_timeout and cancellation while waiting for the
+-- lock: test/isolation/specs/lock_wait.spec.)
+
+\c - :su
+SELECT regress.drop_roles('regress\_pgsr\_e%');

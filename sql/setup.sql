@@ -1,0 +1,62 @@
+-- Every other test runs as regress_pgsr_admin: a role with CREATEROLE that
+-- owns the test database, as on a managed service.  Only this file (and
+-- checks that need pg_authid) run as the superuser.
+SET client_min_messages = warning;
+CREATE EXTENSION pg_sync_roles;
+SELECT 'CREATE ROLE regress_pgsr_admin'
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'regress_pgsr_admin') \gexec
+ALTER ROLE regress_pgsr_admin NOSUPERUSER CREATEROLE LOGIN;
+SELECT format('ALTER DATABASE %I OWNER TO regress_pgsr_admin', current_database()) \gexec
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_sync_roles TO regress_pgsr_admin;
+
+-- A database owned by another ordinary role: to CONNECT through it the
+-- caller needs its owner's rights, granted only for the call.
+DROP DATABASE IF EXISTS regress_pgsr_other;
+DROP ROLE IF EXISTS regress_pgsr_dbowner;
+CREATE ROLE regress_pgsr_dbowner;
+CREATE DATABASE regress_pgsr_other OWNER regress_pgsr_dbowner;
+
+-- Statements name intermediate roles with random hex and the database oid:
+-- show them stable.
+CREATE SCHEMA regress;
+GRANT USAGE ON SCHEMA regress TO PUBLIC;
+CREATE FUNCTION regress.stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT regexp_replace(regexp_replace(s, '_pgsr_local_[0-9]+_', '_pgsr_local_<db>_', 'g'),
+                          '(_pgsr_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g')
+$$;
+
+-- Runs a statement and returns its SQLSTATE and message (or 'ok').
+CREATE FUNCTION regress.error_of(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE stmt;
+    RETURN 'ok';
+EXCEPTION WHEN others THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+-- Drops the roles a test made, with their privileges (run as superuser).
+CREATE FUNCTION regress.drop_roles(pattern text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE r text;
+BEGIN
+    FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE pattern ORDER BY 1 LOOP
+        EXECUTE format('DROP OWNED BY %I', r);
+        EXECUTE format('DROP ROLE %I', r);
+    END LOOP;
+END $$;
+
+-- A document of database_connect grants.
+CREATE FUNCTION regress.connect_doc(VARIADIC dbs text[]) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object('type', 'database_connect', 'database', d)), '[]')
+      FROM unnest(dbs) AS d
+$$;
+
+-- The intermediate roles holding CONNECT on a database, from its ACL.
+CREATE FUNCTION regress.connect_holders(d text) RETURNS SETOF text LANGUAGE sql AS $$
+    SELECT regress.stable(a.grantee::regrole::text)
+      FROM pg_database, aclexplode(datacl) a
+     WHERE datname = d AND a.privilege_type = 'CONNECT' AND a.grantee <> 0
+       AND a.grantee::regrole::text LIKE '\_pgsr\_%'
+$$;
+
+SELECT rolname, rolsuper, rolcreaterole FROM pg_roles WHERE rolname = 'regress_pgsr_admin';
+SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database();

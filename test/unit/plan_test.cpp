@@ -1,0 +1,809 @@
+// Tests of the planner: hand-built snapshots in, ordered statements out.
+//
+// Covers what the planner does today: roles, login, role_membership and
+// database_connect.  Snapshots are filled field by field (not positionally)
+// so that fields added to state.hpp do not break these tests.
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "plan/plan.hpp"
+
+namespace {
+
+using namespace pgsr::plan;
+namespace spec = pgsr::spec;
+using Statements = std::vector<std::string>;
+
+// ------------------------------------------------------------ describing statements
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+
+std::string object_text(const ObjectRef& o) {
+    static const char* const types[] = {"database", "schema", "table", "view", "materialized_view",
+                                        "foreign_table", "sequence"};
+    std::string t = types[static_cast<int>(o.type)];
+    return t + " " + (o.schema.empty() ? "" : o.schema + ".") + o.name;
+}
+
+// One line per statement, compact enough to compare whole plans at once.
+struct Describe {
+    std::string operator()(const CreateRole& s) const { return "CreateRole " + s.role; }
+    std::string operator()(const SetLogin& s) const {
+        return "SetLogin " + s.role + " password=" + (s.password ? s.password->reveal() : "<keep>") +
+               " valid_until=" + s.valid_until;
+    }
+    std::string operator()(const RemoveLogin& s) const { return "RemoveLogin " + s.role; }
+    std::string operator()(const GrantRoles& s) const {
+        return "GrantRoles " + join(s.roles) + " TO " + join(s.members);
+    }
+    std::string operator()(const RevokeRoles& s) const {
+        return "RevokeRoles " + join(s.roles) + " FROM " + join(s.members);
+    }
+    std::string operator()(const GrantPrivileges& s) const {
+        return "GrantPrivileges " + join(s.privileges) + " ON " + object_text(s.object) + " TO " + s.grantee;
+    }
+    std::string operator()(const RevokePrivileges& s) const {
+        return "RevokePrivileges " + join(s.privileges) + " ON " + object_text(s.object) + " FROM " +
+               s.grantee + (s.granted_by.empty() ? "" : " BY " + s.granted_by);
+    }
+    std::string operator()(const CreateSchema& s) const { return "CreateSchema " + s.schema + " " + s.owner; }
+    std::string operator()(const AlterOwner& s) const {
+        return "AlterOwner " + object_text(s.object) + " " + s.owner;
+    }
+    std::string operator()(const DropRole& s) const { return "DropRole " + s.role; }
+};
+
+Statements describe(const Plan& p) {
+    Statements out;
+    for (const Statement& s : p.statements) out.push_back(std::visit(Describe{}, s));
+    return out;
+}
+
+// ------------------------------------------------------------ building requests and snapshots
+
+spec::Grant membership(const std::string& role, std::size_t index) {
+    spec::Grant g;
+    g.kind = spec::Kind::role_membership;
+    g.role = role;
+    g.index = index;
+    return g;
+}
+
+spec::Grant connect(const std::string& database, std::size_t index) {
+    spec::Grant g;
+    g.kind = spec::Kind::database_connect;
+    g.database = database;
+    g.index = index;
+    return g;
+}
+
+DesiredRole desired(const std::string& name, std::vector<spec::Grant> grants = {}) {
+    DesiredRole r;
+    r.name = name;
+    r.grants = std::move(grants);
+    return r;
+}
+
+DesiredLogin login(Timestamp valid_until = kForever, const std::string& text = "infinity") {
+    DesiredLogin l;
+    l.valid_until = valid_until;
+    l.valid_until_text = text;
+    return l;
+}
+
+Request request(std::vector<DesiredRole> roles) {
+    Request r;
+    r.roles = std::move(roles);
+    return r;
+}
+
+// The caller is a CREATEROLE non-superuser unless a test says otherwise.
+Snapshot snapshot() {
+    Snapshot s;
+    s.caller.name = "admin";
+    s.caller.superuser = false;
+    s.database_oid = 16384;
+    return s;
+}
+
+RoleState role_state(std::set<std::string> member_of = {}, bool can_login = false) {
+    RoleState st;
+    st.member_of = std::move(member_of);
+    st.can_login = can_login;
+    return st;
+}
+
+AclEntry acl(const std::string& grantee, const std::string& privilege, const std::string& grantor = "dbowner") {
+    AclEntry e;
+    e.grantee = grantee;
+    e.grantor = grantor;
+    e.privilege = privilege;
+    return e;
+}
+
+Database database(const std::string& owner, std::vector<AclEntry> entries = {}, Oid oid = 5) {
+    Database d;
+    d.oid = oid;
+    d.owner = owner;
+    d.acl = std::move(entries);
+    return d;
+}
+
+// Hands out prefix + 8 hex digits, counting up, and remembers what it was asked.
+struct Names {
+    std::vector<std::string> prefixes;
+    int next = 0;
+    NameSource source() {
+        return [this](const std::string& prefix) {
+            prefixes.push_back(prefix);
+            char hex[9];
+            std::snprintf(hex, sizeof hex, "%08x", ++next);
+            return prefix + hex;
+        };
+    }
+};
+
+const std::string kConnect = "_pgsr_global_database_connect_";
+
+Plan plan(const Request& req, const Snapshot& snap) {
+    Names names;
+    return make_plan(req, snap, names.source());
+}
+
+Statements described(const Request& req, const Snapshot& snap) { return describe(plan(req, snap)); }
+
+std::vector<std::string> numbered(const std::string& prefix, int n) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%05d", i);
+        out.push_back(prefix + buf);
+    }
+    return out;
+}
+
+// ------------------------------------------------------------ actions
+
+TEST(Actions, Names) {
+    EXPECT_STREQ(action_name(Action::create_role), "create_role");
+    EXPECT_STREQ(action_name(Action::alter_role), "alter_role");
+    EXPECT_STREQ(action_name(Action::create_schema), "create_schema");
+    EXPECT_STREQ(action_name(Action::grant), "grant");
+    EXPECT_STREQ(action_name(Action::revoke), "revoke");
+    EXPECT_STREQ(action_name(Action::alter_owner), "alter_owner");
+    EXPECT_STREQ(action_name(Action::drop_role), "drop_role");
+}
+
+TEST(Actions, OfEachStatement) {
+    EXPECT_EQ(action_of(CreateRole{"r"}), Action::create_role);
+    EXPECT_EQ(action_of(SetLogin{"r", std::nullopt, "infinity"}), Action::alter_role);
+    EXPECT_EQ(action_of(RemoveLogin{"r"}), Action::alter_role);
+    EXPECT_EQ(action_of(GrantRoles{{"a"}, {"r"}}), Action::grant);
+    EXPECT_EQ(action_of(RevokeRoles{{"a"}, {"r"}}), Action::revoke);
+    EXPECT_EQ(action_of(GrantPrivileges{{"CONNECT"}, {ObjectType::database, "", "d"}, "r"}), Action::grant);
+    EXPECT_EQ(action_of(RevokePrivileges{{"SELECT"}, {ObjectType::table, "s", "t"}, "r", ""}), Action::revoke);
+    EXPECT_EQ(action_of(CreateSchema{"s", "r"}), Action::create_schema);
+    EXPECT_EQ(action_of(AlterOwner{{ObjectType::schema, "", "s"}, "r"}), Action::alter_owner);
+    EXPECT_EQ(action_of(DropRole{"r"}), Action::drop_role);
+}
+
+TEST(Actions, OfAPlanInOrder) {
+    Request req = request({desired("alice", {connect("warehouse", 0)})});
+    Snapshot snap = snapshot();
+    snap.databases["warehouse"] = database("dbowner");
+    Plan p = plan(req, snap);
+    std::vector<std::string> actions;
+    for (const Statement& s : p.statements) actions.push_back(action_name(action_of(s)));
+    EXPECT_EQ(actions, (std::vector<std::string>{"create_role", "grant", "create_role", "grant", "grant",
+                                                 "revoke"}));
+}
+
+TEST(Prefixes, AreThoseOfThePythonLibrary) {
+    EXPECT_EQ(connect_role_prefix(), kConnect);
+    EXPECT_EQ(local_role_prefix(16384, spec::Kind::schema_usage), "_pgsr_local_16384_schema_usage_");
+    EXPECT_EQ(local_role_prefix(16384, spec::Kind::schema_create), "_pgsr_local_16384_schema_create_");
+    EXPECT_EQ(local_role_prefix(7, spec::Kind::table_select), "_pgsr_local_7_table_select_");
+}
+
+// ------------------------------------------------------------ roles
+
+TEST(PlanRoles, MissingRoleIsCreated) {
+    EXPECT_EQ(described(request({desired("alice")}), snapshot()), (Statements{"CreateRole alice"}));
+}
+
+TEST(PlanRoles, ExistingRoleThatMatchesNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    Plan p = plan(request({desired("alice")}), snap);
+    EXPECT_TRUE(p.empty());
+    EXPECT_TRUE(p.notices.empty());
+}
+
+TEST(PlanRoles, SeveralMissingRolesAreCreatedInRequestOrder) {
+    Snapshot snap = snapshot();
+    snap.roles["bob"] = role_state();
+    EXPECT_EQ(described(request({desired("carol"), desired("bob"), desired("alice")}), snap),
+              (Statements{"CreateRole carol", "CreateRole alice"}));
+}
+
+TEST(PlanRoles, MissingMembershipRoleIsCreatedBeforeTheGrant) {
+    EXPECT_EQ(described(request({desired("alice", {membership("analysts", 0)})}), snapshot()),
+              (Statements{"CreateRole alice", "CreateRole analysts", "GrantRoles analysts TO alice"}));
+}
+
+TEST(PlanRoles, ExistingMembershipRoleIsNotCreated) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.roles["analysts"] = role_state();
+    EXPECT_EQ(described(request({desired("alice", {membership("analysts", 0)})}), snap),
+              (Statements{"GrantRoles analysts TO alice"}));
+}
+
+TEST(PlanRoles, MembershipRoleNamedByTwoRolesIsCreatedOnce) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.roles["bob"] = role_state();
+    Request req = request({desired("alice", {membership("analysts", 0)}),
+                           desired("bob", {membership("analysts", 0)})});
+    EXPECT_EQ(described(req, snap), (Statements{"CreateRole analysts", "GrantRoles analysts TO alice,bob"}));
+}
+
+TEST(PlanRoles, MembershipRoleThatIsAlsoATargetIsCreatedOnce) {
+    Request req = request({desired("alice", {membership("team", 0)}), desired("team")});
+    EXPECT_EQ(described(req, snapshot()),
+              (Statements{"CreateRole alice", "CreateRole team", "GrantRoles team TO alice"}));
+}
+
+TEST(PlanRoles, AllCreateRolesComeFirst) {
+    Snapshot snap = snapshot();
+    snap.roles["bob"] = role_state({}, true);  // loses LOGIN
+    Request req = request({desired("alice", {membership("r1", 0)}), desired("bob", {membership("r2", 0)})});
+    EXPECT_EQ(described(req, snap),
+              (Statements{"CreateRole alice", "CreateRole r1", "CreateRole r2", "RemoveLogin bob",
+                          "GrantRoles r1 TO alice", "GrantRoles r2 TO bob"}));
+}
+
+// ------------------------------------------------------------ memberships
+
+TEST(PlanMemberships, AreTheSetDifferences) {
+    Snapshot snap = snapshot();
+    for (const char* r : {"alice", "a", "b", "c", "d", "e"}) snap.roles[r] = role_state();
+    snap.roles["alice"] = role_state({"a", "b", "c"});
+    Request req = request({desired("alice", {membership("e", 0), membership("b", 1), membership("d", 2),
+                                             membership("c", 3)})});
+    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles d,e TO alice", "RevokeRoles a FROM alice"}));
+}
+
+TEST(PlanMemberships, AlreadyMatchingNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({"a", "b"});
+    snap.roles["a"] = role_state();
+    snap.roles["b"] = role_state();
+    EXPECT_TRUE(plan(request({desired("alice", {membership("b", 0), membership("a", 1)})}), snap).empty());
+}
+
+TEST(PlanMemberships, DeclaringTheSameRoleTwiceGrantsItOnce) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.roles["a"] = role_state();
+    EXPECT_EQ(described(request({desired("alice", {membership("a", 0), membership("a", 1)})}), snap),
+              (Statements{"GrantRoles a TO alice"}));
+}
+
+TEST(PlanMemberships, UndeclaredMembershipsAreAllRevoked) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({"x", "y", kConnect + "0badcafe"});
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RevokeRoles " + kConnect + "0badcafe,x,y FROM alice"}));
+}
+
+TEST(PlanMemberships, MembersNeedingTheSameRolesShareAStatement) {
+    Snapshot snap = snapshot();
+    for (const char* r : {"m1", "m2", "m3", "m4", "x", "y"}) snap.roles[r] = role_state();
+    snap.roles["m4"] = role_state({"old"});
+    snap.roles["m2"] = role_state({"old"});
+    Request req = request({
+        desired("m1", {membership("x", 0), membership("y", 1)}),
+        desired("m2", {membership("x", 0)}),
+        desired("m3", {membership("y", 0), membership("x", 1)}),
+        desired("m4", {membership("x", 0), membership("y", 1)}),
+    });
+    EXPECT_EQ(described(req, snap),
+              (Statements{"GrantRoles x TO m2", "GrantRoles x,y TO m1,m3,m4", "RevokeRoles old FROM m2,m4"}));
+}
+
+TEST(PlanMemberships, ManyMembersAreChunked) {
+    ASSERT_EQ(kMembershipChunk, 500u);
+    Snapshot snap = snapshot();
+    snap.roles["readers"] = role_state();
+    std::vector<std::string> members = numbered("user_", 1201);
+    std::vector<DesiredRole> roles;
+    for (const std::string& m : members) {
+        snap.roles[m] = role_state();
+        roles.push_back(desired(m, {membership("readers", 0)}));
+    }
+    Plan p = plan(request(roles), snap);
+    ASSERT_EQ(p.statements.size(), 3u);
+    std::vector<std::string> seen;
+    std::vector<std::size_t> sizes;
+    for (const Statement& s : p.statements) {
+        const GrantRoles* g = std::get_if<GrantRoles>(&s);
+        ASSERT_NE(g, nullptr);
+        EXPECT_EQ(g->roles, (std::vector<std::string>{"readers"}));
+        sizes.push_back(g->members.size());
+        seen.insert(seen.end(), g->members.begin(), g->members.end());
+    }
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{500, 500, 201}));
+    EXPECT_EQ(seen, members);  // each exactly once, in request order
+}
+
+TEST(PlanMemberships, ManyRevokesAreChunked) {
+    Snapshot snap = snapshot();
+    std::vector<DesiredRole> roles;
+    for (const std::string& m : numbered("user_", 1001)) {
+        snap.roles[m] = role_state({"gone"});
+        roles.push_back(desired(m));
+    }
+    Plan p = plan(request(roles), snap);
+    ASSERT_EQ(p.statements.size(), 3u);
+    std::vector<std::size_t> sizes;
+    for (const Statement& s : p.statements) {
+        const RevokeRoles* r = std::get_if<RevokeRoles>(&s);
+        ASSERT_NE(r, nullptr);
+        sizes.push_back(r->members.size());
+    }
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{500, 500, 1}));
+}
+
+TEST(PlanMemberships, ManyRolesForOneMemberAreChunked) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    std::vector<spec::Grant> grants;
+    std::vector<std::string> wanted = numbered("group_", 501);
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        snap.roles[wanted[i]] = role_state();
+        grants.push_back(membership(wanted[i], i));
+    }
+    Plan p = plan(request({desired("alice", grants)}), snap);
+    ASSERT_EQ(p.statements.size(), 2u);
+    const auto* first = std::get_if<GrantRoles>(&p.statements[0]);
+    const auto* second = std::get_if<GrantRoles>(&p.statements[1]);
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->roles.size(), 500u);
+    EXPECT_EQ(second->roles, (std::vector<std::string>{wanted.back()}));
+    EXPECT_EQ(first->members, (std::vector<std::string>{"alice"}));
+}
+
+TEST(PlanMemberships, ChunksOfRolesTimesChunksOfMembers) {
+    Snapshot snap = snapshot();
+    std::vector<std::string> groups = numbered("group_", 501);
+    std::vector<spec::Grant> grants;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        snap.roles[groups[i]] = role_state();
+        grants.push_back(membership(groups[i], i));
+    }
+    std::vector<DesiredRole> roles;
+    for (const std::string& m : numbered("user_", 501)) {
+        snap.roles[m] = role_state();
+        roles.push_back(desired(m, grants));
+    }
+    Plan p = plan(request(roles), snap);
+    ASSERT_EQ(p.statements.size(), 4u);
+    for (const Statement& s : p.statements) {
+        const GrantRoles* g = std::get_if<GrantRoles>(&s);
+        ASSERT_NE(g, nullptr);
+        EXPECT_LE(g->roles.size(), kMembershipChunk);
+        EXPECT_LE(g->members.size(), kMembershipChunk);
+    }
+}
+
+// ------------------------------------------------------------ login
+
+TEST(PlanLogin, NoLoginDeclaredRemovesLogin) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, true);
+    EXPECT_EQ(described(request({desired("alice")}), snap), (Statements{"RemoveLogin alice"}));
+}
+
+TEST(PlanLogin, NoLoginDeclaredAndAlreadyNologinNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, false);
+    EXPECT_TRUE(plan(request({desired("alice")}), snap).empty());
+}
+
+TEST(PlanLogin, SameValidUntilAndNoPasswordNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, true);
+    snap.roles["alice"].valid_until = 1000;
+    DesiredRole alice = desired("alice");
+    alice.login = login(1000, "2000-01-01 00:00:00.001+00");
+    EXPECT_TRUE(plan(request({alice}), snap).empty());
+}
+
+TEST(PlanLogin, NullValidUntilInTheCatalogIsForever) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, true);
+    ASSERT_FALSE(snap.roles["alice"].valid_until);
+    DesiredRole alice = desired("alice");
+    alice.login = login(kForever, "infinity");
+    EXPECT_TRUE(plan(request({alice}), snap).empty());
+
+    snap.roles["alice"].valid_until = kForever;
+    EXPECT_TRUE(plan(request({alice}), snap).empty());
+}
+
+TEST(PlanLogin, DifferentValidUntilIsSet) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, true);  // valid_until NULL: forever
+    DesiredRole alice = desired("alice");
+    alice.login = login(1000, "2000-01-01 00:00:00.001+00");
+    EXPECT_EQ(described(request({alice}), snap),
+              (Statements{"SetLogin alice password=<keep> valid_until=2000-01-01 00:00:00.001+00"}));
+
+    snap.roles["alice"].valid_until = 999;
+    alice.login = login(kForever, "infinity");
+    EXPECT_EQ(described(request({alice}), snap), (Statements{"SetLogin alice password=<keep> valid_until=infinity"}));
+}
+
+TEST(PlanLogin, NologinRoleGetsLogin) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, false);
+    DesiredRole alice = desired("alice");
+    alice.login = login();
+    EXPECT_EQ(described(request({alice}), snap), (Statements{"SetLogin alice password=<keep> valid_until=infinity"}));
+}
+
+TEST(PlanLogin, PasswordThatDoesNotMatchIsSet) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, true);
+    snap.roles["alice"].password_matches = false;
+    DesiredRole alice = desired("alice");
+    alice.login = login();
+    alice.login->secret = pgsr::Secret("SCRAM-SHA-256$4096:salt$stored:server");
+    alice.login->declared = pgsr::Secret("plaintext");
+    Plan p = plan(request({alice}), snap);
+    ASSERT_EQ(p.statements.size(), 1u);
+    const SetLogin* s = std::get_if<SetLogin>(&p.statements[0]);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->role, "alice");
+    ASSERT_TRUE(s->password);
+    EXPECT_EQ(s->password->reveal(), "SCRAM-SHA-256$4096:salt$stored:server");  // the secret, not the plaintext
+    EXPECT_EQ(s->valid_until, "infinity");
+    EXPECT_EQ(action_of(p.statements[0]), Action::alter_role);
+}
+
+TEST(PlanLogin, PasswordThatMatchesNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, true);
+    snap.roles["alice"].password_matches = true;
+    DesiredRole alice = desired("alice");
+    alice.login = login();
+    alice.login->secret = pgsr::Secret("SCRAM-SHA-256$4096:salt$stored:server");
+    alice.login->declared = pgsr::Secret("plaintext");
+    EXPECT_TRUE(plan(request({alice}), snap).empty());
+}
+
+TEST(PlanLogin, MatchingPasswordIsNotResentWhenValidUntilChanges) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({}, true);
+    snap.roles["alice"].password_matches = true;
+    snap.roles["alice"].valid_until = 5;
+    DesiredRole alice = desired("alice");
+    alice.login = login();
+    alice.login->secret = pgsr::Secret("SCRAM-SHA-256$x");
+    EXPECT_EQ(described(request({alice}), snap), (Statements{"SetLogin alice password=<keep> valid_until=infinity"}));
+}
+
+TEST(PlanLogin, NewRoleWithLoginIsCreatedThenGivenLogin) {
+    DesiredRole alice = desired("alice", {membership("analysts", 0)});
+    alice.login = login();
+    alice.login->secret = pgsr::Secret("SCRAM-SHA-256$x");
+    EXPECT_EQ(described(request({alice}), snapshot()),
+              (Statements{"CreateRole alice", "CreateRole analysts",
+                          "SetLogin alice password=SCRAM-SHA-256$x valid_until=infinity",
+                          "GrantRoles analysts TO alice"}));
+}
+
+// ------------------------------------------------------------ database_connect
+
+TEST(PlanConnect, ExistingIntermediateIsFoundInTheAclAndReused) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.databases["warehouse"] = database("dbowner", {acl("", "CONNECT"), acl("dbowner", "CONNECT"),
+                                                       acl(kConnect + "1a2b3c4d", "CONNECT")});
+    Names names;
+    Plan p = make_plan(request({desired("alice", {connect("warehouse", 0)})}), snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
+    EXPECT_TRUE(names.prefixes.empty());  // no new name was needed
+    EXPECT_TRUE(p.notices.empty());
+}
+
+TEST(PlanConnect, ExistingIntermediateAlreadyGrantedNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({kConnect + "1a2b3c4d"});
+    snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "1a2b3c4d", "CONNECT")});
+    EXPECT_TRUE(plan(request({desired("alice", {connect("warehouse", 0)})}), snap).empty());
+}
+
+TEST(PlanConnect, OfSeveralIntermediatesInTheAclTheFirstByNameIsUsed) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.databases["warehouse"] = database(
+        "dbowner", {acl(kConnect + "ffffffff", "CONNECT"), acl(kConnect + "00000abc", "CONNECT")});
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
+              (Statements{"GrantRoles " + kConnect + "00000abc TO alice"}));
+}
+
+// An ACL entry that is not an intermediate holding CONNECT: a new one is made.
+void expect_not_reused(const AclEntry& entry) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.standing["dbowner"].has_privileges = true;
+    snap.databases["warehouse"] = database("dbowner", {entry});
+    Names names;
+    Plan p = make_plan(request({desired("alice", {connect("warehouse", 0)})}), snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + kConnect + "00000001",
+                                       "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+                                       "GrantRoles " + kConnect + "00000001 TO alice"}))
+        << "ACL entry " << entry.grantee << " " << entry.privilege;
+    EXPECT_EQ(names.prefixes, (std::vector<std::string>{kConnect}));
+}
+
+TEST(PlanConnect, IntermediateWithAnotherPrivilegeIsNotReused) {
+    expect_not_reused(acl(kConnect + "1a2b3c4d", "TEMPORARY"));
+    expect_not_reused(acl(kConnect + "1a2b3c4d", "CREATE"));
+    expect_not_reused(acl(kConnect + "1a2b3c4d", "connect"));
+}
+
+TEST(PlanConnect, RoleWithAnotherPrefixIsNotReused) {
+    expect_not_reused(acl("_pgsr_local_16384_schema_usage_1a2b3c4d", "CONNECT"));
+    expect_not_reused(acl("pgsr_global_database_connect_1a2b3c4d", "CONNECT"));
+    expect_not_reused(acl("_PGSR_GLOBAL_DATABASE_CONNECT_1a2b3c4d", "CONNECT"));
+    expect_not_reused(acl("_pgsr_global_database_connec", "CONNECT"));
+    expect_not_reused(acl("alice", "CONNECT"));
+    expect_not_reused(acl("", "CONNECT"));  // PUBLIC
+}
+
+TEST(PlanConnect, MissingIntermediateIsCreatedAndGrantedConnect) {
+    Snapshot snap = snapshot();
+    snap.caller.superuser = true;
+    snap.roles["alice"] = role_state();
+    snap.databases["warehouse"] = database("dbowner", {acl("", "CONNECT")});
+    Names names;
+    Plan p = make_plan(request({desired("alice", {connect("warehouse", 0)})}), snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + kConnect + "00000001",
+                                       "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+                                       "GrantRoles " + kConnect + "00000001 TO alice"}));
+    EXPECT_EQ(names.prefixes, (std::vector<std::string>{kConnect}));
+    ASSERT_EQ(p.statements.size(), 3u);
+    const auto* g = std::get_if<GrantPrivileges>(&p.statements[1]);
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->object, (ObjectRef{ObjectType::database, "", "warehouse"}));
+    EXPECT_EQ(g->privileges, (std::vector<std::string>{"CONNECT"}));
+}
+
+TEST(PlanConnect, IntermediateIsCreatedOncePerDatabase) {
+    Snapshot snap = snapshot();
+    snap.caller.superuser = true;
+    snap.roles["alice"] = role_state();
+    snap.roles["bob"] = role_state();
+    snap.databases["warehouse"] = database("dbowner");
+    snap.databases["lake"] = database("dbowner");
+    Names names;
+    Request req = request({
+        desired("alice", {connect("warehouse", 0), connect("lake", 1), connect("warehouse", 2)}),
+        desired("bob", {connect("warehouse", 0)}),
+    });
+    Plan p = make_plan(req, snap, names.source());
+    const std::string w = kConnect + "00000001", l = kConnect + "00000002";
+    EXPECT_EQ(describe(p), (Statements{
+                               "CreateRole " + w,
+                               "GrantPrivileges CONNECT ON database warehouse TO " + w,
+                               "CreateRole " + l,
+                               "GrantPrivileges CONNECT ON database lake TO " + l,
+                               "GrantRoles " + w + " TO bob",
+                               "GrantRoles " + w + "," + l + " TO alice",
+                           }));
+    EXPECT_EQ(names.prefixes.size(), 2u);
+}
+
+TEST(PlanConnect, NameSourceCollisionsWithinAPlanAreRetried) {
+    Snapshot snap = snapshot();
+    snap.caller.superuser = true;
+    snap.roles["alice"] = role_state();
+    snap.databases["d1"] = database("dbowner");
+    snap.databases["d2"] = database("dbowner");
+    int calls = 0;
+    NameSource same_then_other = [&](const std::string& prefix) {
+        ++calls;
+        return prefix + (calls <= 2 ? "aaaaaaaa" : "bbbbbbbb");
+    };
+    Plan p = make_plan(request({desired("alice", {connect("d1", 0), connect("d2", 1)})}), snap, same_then_other);
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + kConnect + "aaaaaaaa",
+                                       "GrantPrivileges CONNECT ON database d1 TO " + kConnect + "aaaaaaaa",
+                                       "CreateRole " + kConnect + "bbbbbbbb",
+                                       "GrantPrivileges CONNECT ON database d2 TO " + kConnect + "bbbbbbbb",
+                                       "GrantRoles " + kConnect + "aaaaaaaa," + kConnect + "bbbbbbbb TO alice"}));
+}
+
+TEST(PlanConnect, MissingDatabaseGivesANoticeAndNoStatement) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.roles["analysts"] = role_state();
+    Names names;
+    Plan p = make_plan(request({desired("alice", {membership("analysts", 0), connect("nope", 1)})}), snap,
+                       names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles analysts TO alice"}));
+    EXPECT_EQ(p.notices, (std::vector<std::string>{"grants[1] (database_connect) skipped: database \"nope\" does not exist"}));
+    EXPECT_TRUE(names.prefixes.empty());
+}
+
+TEST(PlanConnect, NoticeUsesTheRolePath) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    DesiredRole alice = desired("alice", {connect("nope", 3)});
+    alice.path = "roles.alice";
+    Plan p = plan(request({alice}), snap);
+    EXPECT_TRUE(p.empty());
+    ASSERT_EQ(p.notices.size(), 1u);
+    EXPECT_EQ(p.notices[0], "roles.alice[3] (database_connect) skipped: database \"nope\" does not exist");
+}
+
+TEST(PlanConnect, UndeclaredConnectMembershipIsRevoked) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({kConnect + "11111111", kConnect + "22222222"});
+    snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "11111111", "CONNECT")});
+    snap.databases["lake"] = database("dbowner", {acl(kConnect + "22222222", "CONNECT")});
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
+              (Statements{"RevokeRoles " + kConnect + "22222222 FROM alice"}));
+}
+
+// ------------------------------------------------------------ the caller's temporary rights
+
+// alice (missing) is given CONNECT on warehouse, owned by dbowner, through a new intermediate.
+Snapshot owner_snapshot() {
+    Snapshot snap = snapshot();
+    snap.databases["warehouse"] = database("dbowner");
+    return snap;
+}
+
+const Statements kWithOwnerRights = {
+    "CreateRole alice",
+    "GrantRoles dbowner TO admin",
+    "CreateRole " + kConnect + "00000001",
+    "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+    "GrantRoles " + kConnect + "00000001 TO alice",
+    "RevokeRoles dbowner FROM admin",
+};
+
+const Statements kWithoutOwnerRights = {
+    "CreateRole alice",
+    "CreateRole " + kConnect + "00000001",
+    "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+    "GrantRoles " + kConnect + "00000001 TO alice",
+};
+
+TEST(PlanRights, CallerWithoutStandingIsGrantedTheOwnerForTheCall) {
+    Request req = request({desired("alice", {connect("warehouse", 0)})});
+    EXPECT_EQ(described(req, owner_snapshot()), kWithOwnerRights);
+}
+
+TEST(PlanRights, CallerWhoseStandingLacksPrivilegesIsGrantedTheOwner) {
+    Snapshot snap = owner_snapshot();
+    snap.standing["dbowner"].has_privileges = false;
+    snap.standing["dbowner"].direct_member = false;
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithOwnerRights);
+}
+
+TEST(PlanRights, RightsComeAfterAllCreateRoles) {
+    Snapshot snap = owner_snapshot();
+    Request req = request({desired("alice", {connect("warehouse", 0), membership("analysts", 1)})});
+    EXPECT_EQ(described(req, snap), (Statements{
+                                        "CreateRole alice",
+                                        "CreateRole analysts",
+                                        "GrantRoles dbowner TO admin",
+                                        "CreateRole " + kConnect + "00000001",
+                                        "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+                                        "GrantRoles " + kConnect + "00000001,analysts TO alice",
+                                        "RevokeRoles dbowner FROM admin",
+                                    }));
+}
+
+TEST(PlanRights, NotWhenTheCallerIsSuperuser) {
+    Snapshot snap = owner_snapshot();
+    snap.caller.superuser = true;
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithoutOwnerRights);
+}
+
+TEST(PlanRights, NotWhenTheCallerOwnsTheDatabase) {
+    Snapshot snap = owner_snapshot();
+    snap.databases["warehouse"].owner = "admin";
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithoutOwnerRights);
+}
+
+TEST(PlanRights, NotWhenTheCallerHasTheOwnersPrivileges) {
+    Snapshot snap = owner_snapshot();
+    snap.standing["dbowner"].has_privileges = true;
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithoutOwnerRights);
+}
+
+TEST(PlanRights, NotWhenTheCallerIsADirectMemberOfTheOwner) {
+    // Granting it again and revoking it afterwards would take away a membership the caller had.
+    Snapshot snap = owner_snapshot();
+    snap.standing["dbowner"].direct_member = true;
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithoutOwnerRights);
+}
+
+TEST(PlanRights, NotWhenTheIntermediateAlreadyExists) {
+    Snapshot snap = owner_snapshot();
+    snap.databases["warehouse"].acl = {acl(kConnect + "1a2b3c4d", "CONNECT")};
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
+              (Statements{"CreateRole alice", "GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
+}
+
+TEST(PlanRights, EachOwnerIsGrantedOnceAndAllAreRevokedAtTheEnd) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.roles["bob"] = role_state();
+    snap.databases["d1"] = database("owner_b");
+    snap.databases["d2"] = database("owner_a");
+    snap.databases["d3"] = database("owner_b");
+    Request req = request({desired("alice", {connect("d1", 0), connect("d2", 1)}),
+                           desired("bob", {connect("d3", 0), connect("d1", 1)})});
+    Statements got = described(req, snap);
+    ASSERT_GE(got.size(), 2u);
+    EXPECT_EQ(got.front(), "GrantRoles owner_a,owner_b TO admin");
+    EXPECT_EQ(got.back(), "RevokeRoles owner_a,owner_b FROM admin");
+    EXPECT_EQ(std::count(got.begin(), got.end(), "GrantRoles owner_a,owner_b TO admin"), 1);
+}
+
+TEST(PlanRights, NoneWhenNothingNeedsThem) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state({"x"}, true);
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RemoveLogin alice", "RevokeRoles x FROM alice"}));
+}
+
+// ------------------------------------------------------------ validate
+
+TEST(Validate, AcceptsADistinctRequest) {
+    Request req = request({desired("alice", {membership("bob", 0), connect("d", 1)}),
+                           desired("bob", {membership("carol", 0)})});
+    EXPECT_FALSE(validate(req));
+    EXPECT_FALSE(validate(Request{}));
+}
+
+TEST(Validate, RefusesARoleThatIsAMemberOfItself) {
+    Request req = request({desired("alice", {connect("d", 0), membership("alice", 1)})});
+    auto e = validate(req);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->sqlstate, "22023");
+    EXPECT_EQ(e->message, "grants[1].role: a role cannot be a member of itself");
+
+    req.roles[0].path = "roles.alice";
+    e = validate(req);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->message, "roles.alice[1].role: a role cannot be a member of itself");
+}
+
+TEST(Validate, SelfMembershipIsCaseSensitive) {
+    EXPECT_FALSE(validate(request({desired("alice", {membership("Alice", 0)})})));
+}
+
+TEST(Validate, RefusesARoleNamedTwice) {
+    Request req = request({desired("alice"), desired("bob"), desired("alice")});
+    auto e = validate(req);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->sqlstate, "22023");
+    EXPECT_EQ(e->message, "role \"alice\" is named more than once");
+}
+
+}  // namespace
