@@ -48,3 +48,7 @@ unit:
 
 fuzz:
 	$(MAKE) -C test/fuzz
+
+# Every object depends on every header: the project is small, and a stale
+# object after a header change is worse than a full rebuild.
+$(OBJS): $(wildcard src/*/*.hpp)

@@ -9,8 +9,12 @@ PG_MODULE_MAGIC;
 
 PG_FUNCTION_INFO_V1(pgsr_sync);
 PG_FUNCTION_INFO_V1(pgsr_plan);
+PG_FUNCTION_INFO_V1(pgsr_drop_unused_roles);
 
 Datum pgsr_sync(PG_FUNCTION_ARGS) { return pgsr::pg::call_table(fcinfo, pgsr::apply::sync); }
 Datum pgsr_plan(PG_FUNCTION_ARGS) { return pgsr::pg::call_table(fcinfo, pgsr::apply::plan_only); }
+Datum pgsr_drop_unused_roles(PG_FUNCTION_ARGS) {
+    return pgsr::pg::call_table(fcinfo, pgsr::apply::drop_unused_roles);
+}
 #pragma GCC visibility pop
 }

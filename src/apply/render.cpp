@@ -74,11 +74,12 @@ struct Renderer {
                      object_name(s.object) + " TO " + ident(s.grantee));
     }
     Rendered operator()(const RevokePrivileges& s) const {
-        std::string sql = "REVOKE " + join(s.privileges) + " ON " + grant_keyword(s.object.type) +
-                          " " + object_name(s.object) + " FROM " + ident(s.grantee);
-        if (!s.granted_by.empty()) sql += " GRANTED BY " + ident(s.granted_by);
-        return plain(sql);
+        std::string what = join(s.privileges);
+        if (!s.columns.empty()) what += " (" + idents(s.columns) + ")";
+        return plain("REVOKE " + what + " ON " + grant_keyword(s.object.type) + " " +
+                     object_name(s.object) + " FROM " + ident(s.grantee));
     }
+    Rendered operator()(const SetRole& s) const { return plain("SET ROLE " + ident(s.role)); }
     Rendered operator()(const CreateSchema& s) const {
         return plain("CREATE SCHEMA " + ident(s.schema) + " AUTHORIZATION " + ident(s.owner));
     }
@@ -86,7 +87,7 @@ struct Renderer {
         return plain(std::string("ALTER ") + alter_keyword(s.object.type) + " " +
                      object_name(s.object) + " OWNER TO " + ident(s.owner));
     }
-    Rendered operator()(const DropRole& s) const { return plain("DROP ROLE " + ident(s.role)); }
+    Rendered operator()(const DropRole& s) const { return plain("DROP ROLE " + idents(s.roles)); }
 
     static Rendered plain(std::string sql) {
         Rendered r;

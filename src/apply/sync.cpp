@@ -57,6 +57,21 @@ std::vector<pg::OutputRow> run(const pg::Arguments& args, bool apply) {
 }  // namespace
 
 std::vector<pg::OutputRow> sync(const pg::Arguments& args) { return run(args, true); }
+
+std::vector<pg::OutputRow> drop_unused_roles(const pg::Arguments& args) {
+    if (args.is_null(0)) throw pg::UserError("22004", "lock_key must not be null");
+    pg::spi::connect();
+    std::vector<std::string> names = catalog::unused_intermediate_roles();
+    if (!names.empty()) {
+        pg::advisory_xact_lock(args.int8(0));
+        names = catalog::unused_intermediate_roles();
+        rows_of(plan::drop_plan(names), true);
+    }
+    pg::spi::finish();
+    std::vector<pg::OutputRow> rows;
+    for (std::string& n : names) rows.push_back({std::move(n)});
+    return rows;
+}
 std::vector<pg::OutputRow> plan_only(const pg::Arguments& args) { return run(args, false); }
 
 }  // namespace pgsr::apply

@@ -7,5 +7,6 @@ namespace pgsr::apply {
 
 std::vector<pg::OutputRow> sync(const pg::Arguments& args);
 std::vector<pg::OutputRow> plan_only(const pg::Arguments& args);
+std::vector<pg::OutputRow> drop_unused_roles(const pg::Arguments& args);
 
 }  // namespace pgsr::apply

@@ -1,5 +1,6 @@
 #include "catalog/catalog.hpp"
 
+#include <cstdio>
 #include <set>
 
 #include "pg/spi.hpp"
@@ -39,13 +40,14 @@ void read_roles(Snapshot& snap, const Request& req) {
             if (g.kind == spec::Kind::role_membership) names.insert(g.role);
     }
     for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text, r.rolcanlogin, r.rolvaliduntil"
+             "SELECT r.rolname::pg_catalog.text, r.rolcanlogin, r.rolvaliduntil, r.oid"
              "  FROM pg_catalog.pg_roles r"
              " WHERE r.rolname = ANY ($1::pg_catalog.name[])",
              {Param::of(as_vector(names))})) {
         plan::RoleState& st = snap.roles[row.text(0)];
         st.can_login = row.boolean(1);
         st.valid_until = row.opt_int64(2);
+        st.oid = row.oid(3);
     }
 }
 
@@ -111,6 +113,204 @@ void read_databases(Snapshot& snap, const Request& req) {
     }
 }
 
+std::vector<std::string> target_names(const Request& req) {
+    std::vector<std::string> out;
+    for (const auto& role : req.roles) out.push_back(role.name);
+    return out;
+}
+
+// ACL entries worth reading: those of the target roles, and those of
+// intermediate roles (to find the one holding a privilege).  An ACL with
+// thousands of other grantees is filtered in the server.
+const char* kAclFilter =
+    "SELECT g.rolname::pg_catalog.text AS grantee,"
+    "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text AS grantor,"
+    "       x.privilege_type"
+    "  FROM pg_catalog.aclexplode(%s) x"
+    "  JOIN pg_catalog.pg_roles g ON g.oid = x.grantee"
+    " WHERE g.rolname = ANY ($%d::pg_catalog.name[])"
+    "    OR pg_catalog.starts_with(g.rolname::pg_catalog.text, $%d)";
+
+std::string acl_subquery(const char* column, int names_param, int prefix_param) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, kAclFilter, column, names_param, prefix_param);
+    return buf;
+}
+
+std::string local_prefix(const Snapshot& snap) {
+    return "_pgsr_local_" + std::to_string(snap.database_oid) + "_";
+}
+
+// What the target roles own or are named in the ACL of, in this database:
+// pg_shdepend, by role, through its index.  Schemas come back by oid.
+using TouchedSchemas = std::map<std::string, std::set<plan::Oid>>;
+
+void read_touched(Snapshot& snap, const Request& req, TouchedSchemas& schemas,
+                  std::set<plan::Oid>& relation_oids) {
+    std::vector<std::uint32_t> oids;
+    for (const auto& role : req.roles)
+        if (auto it = snap.roles.find(role.name); it != snap.roles.end()) oids.push_back(it->second.oid);
+    if (oids.empty()) return;
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT DISTINCT r.rolname::pg_catalog.text,"
+             "       d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass, d.objid"
+             "  FROM pg_catalog.pg_shdepend d"
+             "  JOIN pg_catalog.pg_roles r ON r.oid = d.refobjid"
+             " WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+             "   AND d.refobjid = ANY ($1::pg_catalog.oid[])"
+             "   AND d.dbid = $2::pg_catalog.oid"
+             "   AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass,"
+             "                     'pg_catalog.pg_namespace'::pg_catalog.regclass)",
+             {Param::of(oids), Param::of_int8(snap.database_oid)})) {
+        if (row.boolean(1)) {
+            relation_oids.insert(row.oid(2));
+            snap.touched_relations[row.text(0)].insert(row.oid(2));
+        } else {
+            schemas[row.text(0)].insert(row.oid(2));
+        }
+    }
+}
+
+void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touched) {
+    std::set<std::string> names;
+    for (const auto& role : req.roles)
+        for (const auto& g : role.grants)
+            if (!g.schema.empty()) names.insert(g.schema);
+    std::set<plan::Oid> oids;
+    for (const auto& [_, set] : touched) oids.insert(set.begin(), set.end());
+    if (names.empty() && oids.empty()) return;
+    std::string sql =
+        "SELECT n.nspname::pg_catalog.text, n.oid, o.rolname::pg_catalog.text,"
+        "       e.grantee, e.grantor, e.privilege_type"
+        "  FROM pg_catalog.pg_namespace n"
+        "  JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner"
+        "  LEFT JOIN LATERAL (" + acl_subquery("n.nspacl", 3, 4) + ") e ON true"
+        " WHERE n.nspname = ANY ($1::pg_catalog.name[]) OR n.oid = ANY ($2::pg_catalog.oid[])";
+    std::map<plan::Oid, std::string> by_oid;
+    for (const pg::Row& row : pg::spi::query(
+             sql, {Param::of(as_vector(names)), Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
+                   Param::of(target_names(req)), Param::of(local_prefix(snap))})) {
+        plan::Schema& sc = snap.schemas[row.text(0)];
+        sc.oid = row.oid(1);
+        sc.owner = row.text(2);
+        by_oid[sc.oid] = row.text(0);
+        if (!row.is_null(3)) sc.acl.push_back({row.text(3), row.text(4), row.text(5)});
+    }
+    for (const auto& [role, set] : touched)
+        for (plan::Oid oid : set)
+            if (auto it = by_oid.find(oid); it != by_oid.end()) snap.touched_schemas[role].insert(it->second);
+}
+
+// Declared tables, by name and by pattern, resolved to oids.  A pattern reads
+// its schema's relations through pg_depend's index on the schema.
+void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& oids) {
+    std::vector<std::string> by_schema, by_table, re_schema, re_pattern;
+    for (const auto& role : req.roles)
+        for (const auto& g : role.grants) {
+            if (g.kind != spec::Kind::table_select && g.kind != spec::Kind::table_ownership) continue;
+            if (g.table_regex.empty()) {
+                by_schema.push_back(g.schema);
+                by_table.push_back(g.table);
+            } else {
+                re_schema.push_back(g.schema);
+                re_pattern.push_back(g.table_regex);
+            }
+        }
+    if (by_schema.empty() && re_schema.empty()) return;
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT false, x.s::pg_catalog.text, x.t::pg_catalog.text, c.oid"
+             "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[])) AS x(s, t)"
+             "  JOIN pg_catalog.pg_namespace n ON n.nspname = x.s::pg_catalog.name"
+             "  JOIN pg_catalog.pg_class c ON c.relname = x.t::pg_catalog.name AND c.relnamespace = n.oid"
+             " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
+             " UNION "
+             "SELECT true, x.s::pg_catalog.text, x.p::pg_catalog.text, c.oid"
+             "  FROM ROWS FROM (pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[])) AS x(s, p)"
+             "  JOIN pg_catalog.pg_namespace n ON n.nspname = x.s::pg_catalog.name"
+             "  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass"
+             "                            AND d.refobjid = n.oid AND d.refobjsubid = 0"
+             "                            AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+             "  JOIN pg_catalog.pg_class c ON c.oid = d.objid"
+             " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+             "   AND c.relname OPERATOR(pg_catalog.~) x.p",
+             {Param::of(by_schema), Param::of(by_table), Param::of(re_schema), Param::of(re_pattern)})) {
+        plan::Oid oid = row.oid(3);
+        oids.insert(oid);
+        if (row.boolean(0))
+            snap.regex_matches[{row.text(1), row.text(2)}].push_back(oid);
+        else
+            snap.relation_by_name[{row.text(1), row.text(2)}] = oid;
+    }
+}
+
+void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan::Oid>& oids) {
+    if (oids.empty()) return;
+    std::string sql =
+        "SELECT c.oid, n.nspname::pg_catalog.text, c.relname::pg_catalog.text, c.relkind::pg_catalog.text,"
+        "       o.rolname::pg_catalog.text,"
+        "       c.relkind = 'S' AND EXISTS (SELECT FROM pg_catalog.pg_depend d"
+        "            WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid"
+        "              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+        "              AND d.deptype IN ('a', 'i')),"
+        "       e.grantee, e.grantor, e.privilege_type"
+        "  FROM pg_catalog.pg_class c"
+        "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        "  JOIN pg_catalog.pg_roles o ON o.oid = c.relowner"
+        "  LEFT JOIN LATERAL (" + acl_subquery("c.relacl", 2, 3) + ") e ON true"
+        " WHERE c.oid = ANY ($1::pg_catalog.oid[])";
+    for (const pg::Row& row : pg::spi::query(
+             sql, {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
+                   Param::of(target_names(req)), Param::of(local_prefix(snap))})) {
+        plan::Relation& rel = snap.relations[row.oid(0)];
+        rel.oid = row.oid(0);
+        rel.schema = row.text(1);
+        rel.name = row.text(2);
+        rel.relkind = row.text(3).empty() ? 'r' : row.text(3)[0];
+        rel.owner = row.text(4);
+        rel.linked = row.boolean(5);
+        if (!row.is_null(6)) rel.acl.push_back({row.text(6), row.text(7), row.text(8)});
+    }
+    // Column privileges of the target roles.
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT a.attrelid, a.attname::pg_catalog.text, g.rolname::pg_catalog.text,"
+             "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text, x.privilege_type"
+             "  FROM pg_catalog.pg_attribute a,"
+             "       LATERAL pg_catalog.aclexplode(a.attacl) x"
+             "  JOIN pg_catalog.pg_roles g ON g.oid = x.grantee"
+             " WHERE a.attrelid = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 AND a.attacl IS NOT NULL"
+             "   AND g.rolname = ANY ($2::pg_catalog.name[])",
+             {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())), Param::of(target_names(req))}))
+        snap.relations[row.oid(0)].columns.push_back({row.text(1), {row.text(2), row.text(3), row.text(4)}});
+}
+
+// Sequences owned by table columns (serial, identity): their owner changes
+// with their table's.
+std::set<plan::Oid> read_owned_sequences(Snapshot& snap, const std::set<plan::Oid>& tables) {
+    std::set<plan::Oid> sequences;
+    if (tables.empty()) return sequences;
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT d.refobjid, d.objid FROM pg_catalog.pg_depend d"
+             "  JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+             " WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+             "   AND d.refobjid = ANY ($1::pg_catalog.oid[])"
+             "   AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+             "   AND d.deptype IN ('a', 'i')",
+             {Param::of(std::vector<std::uint32_t>(tables.begin(), tables.end()))})) {
+        snap.relations[row.oid(0)].owned_sequences.push_back(row.oid(1));
+        sequences.insert(row.oid(1));
+    }
+    return sequences;
+}
+
+void read_relations(Snapshot& snap, const Request& req, std::set<plan::Oid> oids) {
+    resolve_relations(snap, req, oids);
+    read_relation_rows(snap, req, oids);
+    std::set<plan::Oid> more;
+    for (plan::Oid s : read_owned_sequences(snap, oids))
+        if (!oids.count(s)) more.insert(s);
+    read_relation_rows(snap, req, more);
+}
+
 // How the caller stands towards every role whose rights a change may need:
 // the owners of what the request touches, and the target roles.
 void read_standing(Snapshot& snap, const Request& req) {
@@ -119,7 +319,13 @@ void read_standing(Snapshot& snap, const Request& req) {
         if (snap.role_exists(role.name)) names.insert(role.name);
     for (const auto& [_, db] : snap.databases) names.insert(db.owner);
     for (const auto& [_, s] : snap.schemas) names.insert(s.owner);
-    for (const auto& [_, r] : snap.relations) names.insert(r.owner);
+    for (const auto& [_, r] : snap.relations) {
+        names.insert(r.owner);
+        for (const auto& e : r.acl) names.insert(e.grantor);
+        for (const auto& c : r.columns) names.insert(c.entry.grantor);
+    }
+    for (const auto& [_, sc] : snap.schemas)
+        for (const auto& e : sc.acl) names.insert(e.grantor);
     if (names.empty()) return;
     for (const pg::Row& row : pg::spi::query(
              "SELECT r.rolname::pg_catalog.text, pg_catalog.pg_has_role(r.oid, 'USAGE'),"
@@ -148,8 +354,28 @@ Snapshot read(const Request& req) {
     read_memberships(snap, req);
     read_passwords(snap, req, can_read_authid);
     read_databases(snap, req);
+    TouchedSchemas touched_schemas;
+    std::set<plan::Oid> relation_oids;
+    read_touched(snap, req, touched_schemas, relation_oids);
+    read_schemas(snap, req, touched_schemas);
+    read_relations(snap, req, relation_oids);
     read_standing(snap, req);
     return snap;
+}
+
+std::vector<std::string> unused_intermediate_roles() {
+    std::vector<std::string> out;
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
+             " WHERE (pg_catalog.starts_with(r.rolname::pg_catalog.text, $1)"
+             "        OR pg_catalog.starts_with(r.rolname::pg_catalog.text, '_pgsr_local_'))"
+             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_shdepend d"
+             "                    WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+             "                      AND d.refobjid = r.oid)"
+             " ORDER BY 1",
+             {Param::of(plan::connect_role_prefix())}))
+        out.push_back(row.text(0));
+    return out;
 }
 
 bool role_exists(const std::string& name) {

@@ -9,6 +9,10 @@ namespace pgsr::catalog {
 
 plan::Snapshot read(const plan::Request& request);
 
+// Intermediate roles (by their name prefixes) that nothing refers to any more:
+// no pg_shdepend entry in any database names them.
+std::vector<std::string> unused_intermediate_roles();
+
 // Whether a role of that name exists (for picking new role names).
 bool role_exists(const std::string& name);
 

@@ -23,6 +23,9 @@ namespace pgsr::pg {
 
 namespace {
 
+// Set while a call's document holds a password (see hide_statement_on_error).
+bool hide_statement = false;
+
 Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
     Arguments::Value v;
     if (PG_ARGISNULL(i)) return v;
@@ -141,18 +144,29 @@ void catching(Caught& c, Body body) noexcept {
     }
 }
 
+// The statement that called us holds the document, so when the document
+// holds a password the error is reported without it (errhidestmt), as the
+// server does for its own log lines that would repeat a statement.
 void raise(const Caught& c) {
-    if (c.edata) ReThrowError(c.edata);
+    bool hide = hide_statement;
+    hide_statement = false;
+    if (c.edata) {
+        c.edata->hide_stmt = c.edata->hide_stmt || hide;
+        ReThrowError(c.edata);
+    }
     if (c.ours)
         ereport(ERROR, (errcode(c.sqlstate), errmsg_internal("%s", c.message),
                         c.detail[0] ? errdetail_internal("%s", c.detail) : 0,
-                        c.hint[0] ? errhint("%s", c.hint) : 0));
+                        c.hint[0] ? errhint("%s", c.hint) : 0, errhidestmt(hide)));
 }
 
 }  // namespace
 
+void hide_statement_on_error() { hide_statement = true; }
+
 Datum call_table(FunctionCallInfo fcinfo, TableBody body) {
     Caught caught;
+    hide_statement = false;
     catching(caught, [&] {
         std::vector<OutputRow> rows = body(arguments(fcinfo));
         put_rows(fcinfo, rows);
@@ -163,6 +177,7 @@ Datum call_table(FunctionCallInfo fcinfo, TableBody body) {
 
 Datum call_scalar(FunctionCallInfo fcinfo, ScalarBody body) {
     Caught caught;
+    hide_statement = false;
     Datum result = (Datum)0;
     bool isnull = true;
     catching(caught, [&] {

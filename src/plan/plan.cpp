@@ -1,7 +1,8 @@
 // The planner.  Statements come out in phases, so that each one finds what
 // it needs already done:
-//   roles -> caller's temporary rights -> schemas -> tables -> intermediate
-//   roles -> direct privileges -> login -> memberships -> rights given back
+//   roles -> caller's temporary rights -> schema owners -> table owners ->
+//   intermediate roles -> direct privileges -> login -> memberships ->
+//   caller's temporary rights given back
 #include "plan/plan.hpp"
 
 #include <algorithm>
@@ -19,6 +20,7 @@ const char* action_name(Action a) {
         case Action::revoke: return "revoke";
         case Action::alter_owner: return "alter_owner";
         case Action::drop_role: return "drop_role";
+        case Action::set_role: return "set_role";
     }
     return "unknown";
 }
@@ -35,6 +37,7 @@ Action action_of(const Statement& s) {
         Action operator()(const CreateSchema&) const { return Action::create_schema; }
         Action operator()(const AlterOwner&) const { return Action::alter_owner; }
         Action operator()(const DropRole&) const { return Action::drop_role; }
+        Action operator()(const SetRole&) const { return Action::set_role; }
     };
     return std::visit(Visitor{}, s);
 }
@@ -51,20 +54,54 @@ std::string local_role_prefix(Oid database_oid, spec::Kind kind) {
     }
 }
 
+ObjectType relation_type(char relkind) {
+    switch (relkind) {
+        case 'v': return ObjectType::view;
+        case 'm': return ObjectType::materialized_view;
+        case 'f': return ObjectType::foreign_table;
+        case 'S': return ObjectType::sequence;
+        default: return ObjectType::table;
+    }
+}
+
+namespace {
+
+bool owns_kind(spec::Kind k) {
+    return k == spec::Kind::schema_ownership || k == spec::Kind::table_ownership;
+}
+
+std::string object_key(const spec::Grant& g) {
+    return g.kind == spec::Kind::schema_ownership ? "schema \"" + g.schema + "\""
+                                                  : "table \"" + g.schema + "\".\"" + g.table + "\"";
+}
+
+}  // namespace
+
 std::optional<spec::Error> validate(const Request& request) {
     std::set<std::string> seen;
+    std::map<std::string, std::string> owners;  // object -> role declaring it owns it
     for (const DesiredRole& role : request.roles) {
         if (!seen.insert(role.name).second)
             return spec::Error{"22023", "role \"" + role.name + "\" is named more than once"};
-        for (const spec::Grant& g : role.grants)
+        for (const spec::Grant& g : role.grants) {
             if (g.kind == spec::Kind::role_membership && g.role == role.name)
                 return spec::Error{"22023", spec::element_path(role.path, g.index) +
                                                 ".role: a role cannot be a member of itself"};
+            if (!owns_kind(g.kind)) continue;
+            auto [it, fresh] = owners.emplace(object_key(g), role.name);
+            if (!fresh && it->second != role.name)
+                return spec::Error{"22023", spec::element_path(role.path, g.index) + ": " +
+                                                object_key(g) + " is declared owned by both \"" +
+                                                it->second + "\" and \"" + role.name + "\""};
+        }
     }
     return std::nullopt;
 }
 
 namespace {
+
+using PrivilegeSet = std::set<std::string>;
+using ByGrantor = std::map<std::string, PrivilegeSet>;
 
 // Splits `items` into runs of at most `n`.
 std::vector<std::vector<std::string>> chunks(const std::vector<std::string>& items, std::size_t n) {
@@ -87,6 +124,43 @@ std::optional<std::string> intermediate_in_acl(const std::vector<AclEntry>& acl,
     return best;
 }
 
+ByGrantor held_by(const std::vector<AclEntry>& acl, const std::string& role) {
+    ByGrantor out;
+    for (const AclEntry& e : acl)
+        if (e.grantee == role) out[e.grantor].insert(e.privilege);
+    return out;
+}
+
+std::vector<std::string> sorted(const PrivilegeSet& s) { return {s.begin(), s.end()}; }
+
+// After ALTER ... OWNER the old owner's grants are recorded as the new owner's.
+ByGrantor regranted(ByGrantor have, const std::string& from, const std::string& to) {
+    if (from == to) return have;
+    auto it = have.find(from);
+    if (it == have.end()) return have;
+    PrivilegeSet moved = std::move(it->second);
+    have.erase(it);
+    have[to].insert(moved.begin(), moved.end());
+    return have;
+}
+
+const char* kind_privilege(spec::Kind k) {
+    switch (k) {
+        case spec::Kind::schema_usage: return "USAGE";
+        case spec::Kind::schema_create: return "CREATE";
+        default: return "SELECT";
+    }
+}
+
+// What one role declares, resolved against the snapshot.
+struct Wants {
+    std::set<std::string> memberships;
+    std::map<std::string, PrivilegeSet> schema_direct;
+    std::map<Oid, PrivilegeSet> relation_direct;
+    std::set<std::string> own_schemas;
+    std::set<Oid> own_relations;
+};
+
 class Planner {
 public:
     Planner(const Request& request, const Snapshot& snapshot, const NameSource& names)
@@ -94,7 +168,16 @@ public:
 
     Plan run() {
         for (const DesiredRole& role : req_.roles) create_role_if_missing(role.name);
-        for (const DesiredRole& role : req_.roles) plan_role(role);
+        std::vector<Wants> wants;
+        for (const DesiredRole& role : req_.roles) wants.push_back(resolve_ownership(role));
+        for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_schema_owners(req_.roles[i], wants[i]);
+        for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_table_owners(req_.roles[i], wants[i]);
+        for (std::size_t i = 0; i < req_.roles.size(); ++i) resolve_grants(req_.roles[i], wants[i]);
+        for (std::size_t i = 0; i < req_.roles.size(); ++i) {
+            plan_direct_privileges(req_.roles[i].name, wants[i]);
+            plan_login(req_.roles[i]);
+            plan_memberships(req_.roles[i].name, wants[i].memberships);
+        }
         return assemble();
     }
 
@@ -117,8 +200,8 @@ private:
         if (st.has_privileges || st.direct_member) return;
         if (st.superuser) {
             if (!error_)
-                error_ = spec::Error{"42501", "permission denied to change the privileges of " + what +
-                                                  ": its owner \"" + role + "\" is a superuser"};
+                error_ = spec::Error{"42501", "permission denied to change " + what + ": its owner \"" +
+                                                  role + "\" is a superuser"};
             return;
         }
         rights_.insert(role);
@@ -137,46 +220,13 @@ private:
                            ") skipped: " + what);
     }
 
-    // ------------------------------------------------------- per role
-
-    void plan_role(const DesiredRole& role) {
-        std::set<std::string> wanted;  // memberships the role should have
-        for (const spec::Grant& g : role.grants) {
-            switch (g.kind) {
-                case spec::Kind::role_membership:
-                    create_role_if_missing(g.role);
-                    wanted.insert(g.role);
-                    break;
-                case spec::Kind::database_connect:
-                    if (auto r = connect_role(role, g)) wanted.insert(*r);
-                    break;
-                default:
-                    break;  // schemas and tables: not planned here yet
-            }
-        }
-        plan_login(role);
-        plan_memberships(role.name, wanted);
+    static std::string schema_text(const std::string& s) { return "schema \"" + s + "\""; }
+    static std::string relation_text(const Relation& r) {
+        return "\"" + r.schema + "\".\"" + r.name + "\"";
     }
-
-    std::optional<std::string> connect_role(const DesiredRole& role, const spec::Grant& g) {
-        auto db = snap_.databases.find(g.database);
-        if (db == snap_.databases.end()) {
-            notice(role, g, "database \"" + g.database + "\" does not exist");
-            return std::nullopt;
-        }
-        if (auto planned = connect_roles_.find(g.database); planned != connect_roles_.end())
-            return planned->second;
-        std::optional<std::string> existing =
-            intermediate_in_acl(db->second.acl, connect_role_prefix(), "CONNECT");
-        std::string name = existing ? *existing : new_role_name(connect_role_prefix());
-        if (!existing) {
-            intermediates_.push_back(CreateRole{name});
-            intermediates_.push_back(GrantPrivileges{
-                {"CONNECT"}, ObjectRef{ObjectType::database, "", g.database}, name});
-            need_rights_of(db->second.owner, "database \"" + g.database + "\"");
-        }
-        connect_roles_[g.database] = name;
-        return name;
+    static ObjectRef schema_ref(const std::string& s) { return ObjectRef{ObjectType::schema, "", s}; }
+    static ObjectRef relation_ref(const Relation& r) {
+        return ObjectRef{relation_type(r.relkind), r.schema, r.name};
     }
 
     const RoleState& state_of(const std::string& name) const {
@@ -184,6 +234,332 @@ private:
         auto it = snap_.roles.find(name);
         return it == snap_.roles.end() ? missing : it->second;
     }
+
+    bool schema_exists(const std::string& s) const {
+        return snap_.schemas.count(s) || created_schemas_.count(s);
+    }
+    std::string schema_owner(const std::string& s) const {
+        if (auto it = schema_owner_.find(s); it != schema_owner_.end()) return it->second;
+        auto it = snap_.schemas.find(s);
+        return it == snap_.schemas.end() ? "" : it->second.owner;
+    }
+    std::string relation_owner(Oid oid) const {
+        if (auto it = relation_owner_.find(oid); it != relation_owner_.end()) return it->second;
+        return snap_.relations.at(oid).owner;
+    }
+
+    // ----------------------------------------------------------- ownership
+
+    // Ownership is declared by name; which objects exist is known now.
+    Wants resolve_ownership(const DesiredRole& role) {
+        Wants w;
+        for (const spec::Grant& g : role.grants) {
+            if (g.kind == spec::Kind::schema_ownership) w.own_schemas.insert(g.schema);
+            if (g.kind != spec::Kind::table_ownership) continue;
+            auto it = snap_.relation_by_name.find({g.schema, g.table});
+            if (it == snap_.relation_by_name.end())
+                notice(role, g, "table \"" + g.schema + "\".\"" + g.table + "\" does not exist");
+            else
+                w.own_relations.insert(it->second);
+        }
+        return w;
+    }
+
+    // Whether another role of the request declares it owns the schema.
+    bool schema_claimed_by_other(const std::string& role, const std::string& s) const {
+        for (const DesiredRole& r : req_.roles)
+            if (r.name != role)
+                for (const spec::Grant& g : r.grants)
+                    if (g.kind == spec::Kind::schema_ownership && g.schema == s) return true;
+        return false;
+    }
+    bool relation_claimed_by_other(const std::string& role, const Relation& rel) const {
+        for (const DesiredRole& r : req_.roles)
+            if (r.name != role)
+                for (const spec::Grant& g : r.grants)
+                    if (g.kind == spec::Kind::table_ownership && g.schema == rel.schema && g.table == rel.name)
+                        return true;
+        return false;
+    }
+
+    void plan_schema_owners(const DesiredRole& role, const Wants& w) {
+        const std::string& r = role.name;
+        for (const std::string& s : w.own_schemas) {
+            auto it = snap_.schemas.find(s);
+            if (it == snap_.schemas.end()) {
+                schemas_.push_back(CreateSchema{s, r});
+                created_schemas_.insert(s);
+            } else if (it->second.owner != r) {
+                need_rights_of(it->second.owner, schema_text(s));
+                schemas_.push_back(AlterOwner{schema_ref(s), r});
+            } else {
+                continue;
+            }
+            need_rights_of(r, schema_text(s));  // to make it an owner
+            schema_owner_[s] = r;
+        }
+        // Schemas it owns and no longer declares go back to the caller.
+        auto touched = snap_.touched_schemas.find(r);
+        if (touched == snap_.touched_schemas.end()) return;
+        for (const std::string& s : touched->second) {
+            const Schema& sc = snap_.schemas.at(s);
+            if (sc.owner != r || w.own_schemas.count(s) || schema_claimed_by_other(r, s)) continue;
+            need_rights_of(r, schema_text(s));
+            schemas_.push_back(AlterOwner{schema_ref(s), snap_.caller.name});
+            schema_owner_[s] = snap_.caller.name;
+        }
+    }
+
+    void set_relation_owner(const Relation& rel, const std::string& owner) {
+        relation_owner_[rel.oid] = owner;
+        for (Oid seq : rel.owned_sequences) relation_owner_[seq] = owner;
+    }
+
+    bool has_direct(const std::string& role, const std::string& schema, const std::string& privilege) {
+        auto it = snap_.schemas.find(schema);
+        if (it == snap_.schemas.end()) return false;
+        for (const auto& [_, privs] : held_by(it->second.acl, role))
+            if (privs.count(privilege)) return true;
+        return temporary_create_.count({role, schema}) != 0;
+    }
+
+    void plan_table_owners(const DesiredRole& role, const Wants& w) {
+        const std::string& r = role.name;
+        for (Oid oid : w.own_relations) {
+            const Relation& rel = snap_.relations.at(oid);
+            if (rel.owner == r) continue;
+            // ALTER ... OWNER needs the new owner to have CREATE on the
+            // schema; it is given here and taken back with the other direct
+            // privileges unless schema_create is declared direct.
+            std::string so = schema_owner(rel.schema);
+            if (!snap_.caller.superuser && so != r && !has_direct(r, rel.schema, "CREATE")) {
+                need_rights_of(so, schema_text(rel.schema));
+                tables_.push_back(GrantPrivileges{{"CREATE"}, schema_ref(rel.schema), r});
+                temporary_create_.insert({r, rel.schema});
+            }
+            need_rights_of(rel.owner, relation_text(rel));
+            need_rights_of(r, relation_text(rel));
+            tables_.push_back(AlterOwner{relation_ref(rel), r});
+            set_relation_owner(rel, r);
+        }
+        auto touched = snap_.touched_relations.find(r);
+        if (touched == snap_.touched_relations.end()) return;
+        for (Oid oid : touched->second) {
+            auto it = snap_.relations.find(oid);
+            if (it == snap_.relations.end()) continue;
+            const Relation& rel = it->second;
+            // A sequence owned by a column changes owner with its table.
+            if (rel.owner != r || rel.linked || w.own_relations.count(oid) ||
+                req_.preserve_schemas.count(rel.schema) || relation_claimed_by_other(r, rel))
+                continue;
+            need_rights_of(r, relation_text(rel));
+            tables_.push_back(AlterOwner{relation_ref(rel), snap_.caller.name});
+            set_relation_owner(rel, snap_.caller.name);
+        }
+    }
+
+    // ----------------------------------------------------------- grants
+
+    std::optional<std::string> connect_role(const DesiredRole& role, const spec::Grant& g) {
+        auto db = snap_.databases.find(g.database);
+        if (db == snap_.databases.end()) {
+            notice(role, g, "database \"" + g.database + "\" does not exist");
+            return std::nullopt;
+        }
+        std::string key = "database " + g.database;
+        if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
+            return planned->second;
+        std::optional<std::string> existing =
+            intermediate_in_acl(db->second.acl, connect_role_prefix(), "CONNECT");
+        std::string name = existing ? *existing : new_role_name(connect_role_prefix());
+        if (!existing) {
+            intermediates_.push_back(CreateRole{name});
+            intermediates_.push_back(
+                GrantPrivileges{{"CONNECT"}, ObjectRef{ObjectType::database, "", g.database}, name});
+            need_rights_of(db->second.owner, "database \"" + g.database + "\"");
+        }
+        intermediates_by_object_[key] = name;
+        return name;
+    }
+
+    std::string schema_intermediate(const std::string& s, spec::Kind kind) {
+        std::string key = std::string(kind_privilege(kind)) + " schema " + s;
+        if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
+            return planned->second;
+        std::string prefix = local_role_prefix(snap_.database_oid, kind);
+        std::optional<std::string> existing;
+        if (auto it = snap_.schemas.find(s); it != snap_.schemas.end())
+            existing = intermediate_in_acl(it->second.acl, prefix, kind_privilege(kind));
+        std::string name = existing ? *existing : new_role_name(prefix);
+        if (!existing) {
+            intermediates_.push_back(CreateRole{name});
+            intermediates_.push_back(GrantPrivileges{{kind_privilege(kind)}, schema_ref(s), name});
+            need_rights_of(schema_owner(s), schema_text(s));
+        }
+        intermediates_by_object_[key] = name;
+        return name;
+    }
+
+    std::string table_intermediate(const Relation& rel) {
+        std::string key = "SELECT relation " + std::to_string(rel.oid);
+        if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
+            return planned->second;
+        std::string prefix = local_role_prefix(snap_.database_oid, spec::Kind::table_select);
+        std::optional<std::string> existing = intermediate_in_acl(rel.acl, prefix, "SELECT");
+        std::string name = existing ? *existing : new_role_name(prefix);
+        if (!existing) {
+            intermediates_.push_back(CreateRole{name});
+            intermediates_.push_back(GrantPrivileges{{"SELECT"}, relation_ref(rel), name});
+            need_rights_of(relation_owner(rel.oid), relation_text(rel));
+        }
+        intermediates_by_object_[key] = name;
+        return name;
+    }
+
+    std::vector<Oid> selected_relations(const DesiredRole& role, const spec::Grant& g) {
+        if (!schema_exists(g.schema)) {
+            notice(role, g, schema_text(g.schema) + " does not exist");
+            return {};
+        }
+        if (g.table_regex.empty()) {
+            auto it = snap_.relation_by_name.find({g.schema, g.table});
+            if (it != snap_.relation_by_name.end()) return {it->second};
+            notice(role, g, "table \"" + g.schema + "\".\"" + g.table + "\" does not exist");
+            return {};
+        }
+        auto it = snap_.regex_matches.find({g.schema, g.table_regex});
+        if (it != snap_.regex_matches.end()) return it->second;
+        notices_.push_back(spec::element_path(role.path, g.index) + " (table_select): no table in " +
+                           schema_text(g.schema) + " matches \"" + g.table_regex + "\"");
+        return {};
+    }
+
+    void resolve_grants(const DesiredRole& role, Wants& w) {
+        for (const spec::Grant& g : role.grants) {
+            switch (g.kind) {
+                case spec::Kind::role_membership:
+                    create_role_if_missing(g.role);
+                    w.memberships.insert(g.role);
+                    break;
+                case spec::Kind::database_connect:
+                    if (auto r = connect_role(role, g)) w.memberships.insert(*r);
+                    break;
+                case spec::Kind::schema_usage:
+                case spec::Kind::schema_create:
+                    if (!schema_exists(g.schema)) {
+                        notice(role, g, schema_text(g.schema) + " does not exist");
+                    } else if (g.direct) {
+                        w.schema_direct[g.schema].insert(kind_privilege(g.kind));
+                    } else {
+                        w.memberships.insert(schema_intermediate(g.schema, g.kind));
+                    }
+                    break;
+                case spec::Kind::table_select:
+                    for (Oid oid : selected_relations(role, g)) {
+                        if (g.direct)
+                            w.relation_direct[oid].insert("SELECT");
+                        else
+                            w.memberships.insert(table_intermediate(snap_.relations.at(oid)));
+                    }
+                    break;
+                case spec::Kind::schema_ownership:
+                case spec::Kind::table_ownership:
+                    break;  // planned already
+            }
+        }
+    }
+
+    // ---------------------------------------------------- direct privileges
+
+    // Brings one object's direct privileges for `role` to `want`: what it
+    // holds after this plan's ownership changes, less what is not wanted,
+    // plus what is missing.  What an owner holds is not managed.
+    void reconcile(const std::string& role, const ObjectRef& ref, const std::string& what,
+                   const std::string& owner, ByGrantor have, const PrivilegeSet& want,
+                   bool revoke_allowed) {
+        if (owner == role) return;
+        PrivilegeSet held;
+        for (const auto& [grantor, privs] : have) {
+            held.insert(privs.begin(), privs.end());
+            PrivilegeSet extra;
+            std::set_difference(privs.begin(), privs.end(), want.begin(), want.end(),
+                                std::inserter(extra, extra.end()));
+            if (extra.empty() || !revoke_allowed) continue;
+            revoke_as(grantor, owner, what, RevokePrivileges{sorted(extra), ref, role, {}});
+        }
+        PrivilegeSet missing;
+        std::set_difference(want.begin(), want.end(), held.begin(), held.end(),
+                            std::inserter(missing, missing.end()));
+        if (missing.empty()) return;
+        need_rights_of(owner, what);
+        privileges_.push_back(GrantPrivileges{sorted(missing), ref, role});
+    }
+
+    // A REVOKE removes only what its grantor granted: the owner's grants as
+    // the owner (or one with its rights), another grantor's as that role.
+    void revoke_as(const std::string& grantor, const std::string& owner, const std::string& what,
+                   RevokePrivileges revoke) {
+        if (grantor == owner) {
+            need_rights_of(owner, what);
+            privileges_.push_back(std::move(revoke));
+            return;
+        }
+        need_rights_of(grantor, what);
+        privileges_.push_back(SetRole{grantor});
+        privileges_.push_back(std::move(revoke));
+        privileges_.push_back(SetRole{snap_.caller.name});
+    }
+
+    void plan_direct_privileges(const std::string& role, const Wants& w) {
+        std::set<std::string> schemas;
+        if (auto it = snap_.touched_schemas.find(role); it != snap_.touched_schemas.end())
+            schemas = it->second;
+        for (const auto& [s, _] : w.schema_direct) schemas.insert(s);
+        for (const auto& [r, s] : temporary_create_)
+            if (r == role) schemas.insert(s);
+        static const PrivilegeSet none;
+        for (const std::string& s : schemas) {
+            ByGrantor have;
+            auto sc = snap_.schemas.find(s);
+            bool given_back = sc != snap_.schemas.end() && sc->second.owner == role && schema_owner(s) != role;
+            if (sc != snap_.schemas.end() && !given_back)
+                have = regranted(held_by(sc->second.acl, role), sc->second.owner, schema_owner(s));
+            if (temporary_create_.count({role, s})) have[schema_owner(s)].insert("CREATE");
+            auto want = w.schema_direct.find(s);
+            reconcile(role, schema_ref(s), schema_text(s), schema_owner(s), have,
+                      want == w.schema_direct.end() ? none : want->second, true);
+        }
+
+        std::set<Oid> relations;
+        if (auto it = snap_.touched_relations.find(role); it != snap_.touched_relations.end())
+            relations = it->second;
+        for (const auto& [oid, _] : w.relation_direct) relations.insert(oid);
+        for (Oid oid : relations) {
+            auto it = snap_.relations.find(oid);
+            if (it == snap_.relations.end()) continue;
+            const Relation& rel = it->second;
+            std::string owner = relation_owner(oid);
+            bool given_back = rel.owner == role && owner != role;
+            bool preserved = req_.preserve_schemas.count(rel.schema) != 0;
+            auto want = w.relation_direct.find(oid);
+            reconcile(role, relation_ref(rel), relation_text(rel), owner,
+                      given_back ? ByGrantor{} : regranted(held_by(rel.acl, role), rel.owner, owner),
+                      want == w.relation_direct.end() ? none : want->second, !preserved);
+            if (!given_back && !preserved && owner != role) revoke_columns(role, rel, owner);
+        }
+    }
+
+    // Column privileges are never declared: all of them go.
+    void revoke_columns(const std::string& role, const Relation& rel, const std::string& owner) {
+        std::map<std::string, std::set<std::string>> by_grantor;
+        for (const ColumnAclEntry& c : rel.columns)
+            if (c.entry.grantee == role) by_grantor[c.entry.grantor].insert(c.column);
+        for (const auto& [grantor, cols] : by_grantor)
+            revoke_as(grantor, owner, relation_text(rel),
+                      RevokePrivileges{{"ALL"}, relation_ref(rel), role, sorted(cols)});
+    }
+
+    // ------------------------------------------------------ login, members
 
     void plan_login(const DesiredRole& role) {
         const RoleState& st = state_of(role.name);
@@ -233,7 +609,10 @@ private:
         std::vector<std::string> rights(rights_.begin(), rights_.end());
         for (const auto& c : chunks(rights, kMembershipChunk))
             p.statements.push_back(GrantRoles{c, {snap_.caller.name}});
+        append(schemas_);
+        append(tables_);
         append(intermediates_);
+        append(privileges_);
         append(logins_);
         std::vector<Statement> memberships;
         emit_memberships<GrantRoles>(grant_sets_, memberships);
@@ -250,10 +629,13 @@ private:
     const Snapshot& snap_;
     const NameSource& names_;
 
-    std::vector<Statement> roles_, intermediates_, logins_;
+    std::vector<Statement> roles_, schemas_, tables_, intermediates_, privileges_, logins_;
     std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, revoke_sets_;
-    std::set<std::string> created_, allocated_, rights_;
-    std::map<std::string, std::string> connect_roles_;
+    std::set<std::string> created_, allocated_, rights_, created_schemas_;
+    std::map<std::string, std::string> intermediates_by_object_;
+    std::map<std::string, std::string> schema_owner_;  // owners this plan sets
+    std::map<Oid, std::string> relation_owner_;
+    std::set<std::pair<std::string, std::string>> temporary_create_;  // (role, schema)
     std::vector<std::string> notices_;
     std::optional<spec::Error> error_;
 };
@@ -262,6 +644,12 @@ private:
 
 Plan make_plan(const Request& request, const Snapshot& snapshot, const NameSource& names) {
     return Planner(request, snapshot, names).run();
+}
+
+Plan drop_plan(const std::vector<std::string>& roles) {
+    Plan p;
+    for (const auto& c : chunks(roles, kMembershipChunk)) p.statements.push_back(DropRole{c});
+    return p;
 }
 
 }  // namespace pgsr::plan

@@ -14,7 +14,7 @@
 namespace pgsr::plan {
 
 // The documented set of words in the `action` column.
-enum class Action { create_role, alter_role, create_schema, grant, revoke, alter_owner, drop_role };
+enum class Action { create_role, alter_role, create_schema, grant, revoke, alter_owner, drop_role, set_role };
 const char* action_name(Action a);
 
 enum class ObjectType {
@@ -64,7 +64,12 @@ struct RevokePrivileges {
     std::vector<std::string> privileges;
     ObjectRef object;
     std::string grantee;
-    std::string granted_by;  // empty: whoever the server picks (the owner)
+    std::vector<std::string> columns;  // column privileges: REVOKE ALL (columns)
+};
+// Acting as another role, for a REVOKE of what that role (not the owner)
+// granted: PostgreSQL 15 accepts GRANTED BY only for the current user.
+struct SetRole {
+    std::string role;
 };
 struct CreateSchema {
     std::string schema;
@@ -75,11 +80,12 @@ struct AlterOwner {
     std::string owner;
 };
 struct DropRole {
-    std::string role;
+    std::vector<std::string> roles;
 };
 
 using Statement = std::variant<CreateRole, SetLogin, RemoveLogin, GrantRoles, RevokeRoles,
-                               GrantPrivileges, RevokePrivileges, CreateSchema, AlterOwner, DropRole>;
+                               GrantPrivileges, RevokePrivileges, CreateSchema, AlterOwner, DropRole,
+                               SetRole>;
 
 Action action_of(const Statement& s);
 
@@ -104,6 +110,12 @@ inline constexpr std::size_t kMembershipChunk = 500;
 std::optional<spec::Error> validate(const Request& request);
 
 Plan make_plan(const Request& request, const Snapshot& snapshot, const NameSource& names);
+
+// drop_unused_roles: DROP ROLE statements for the given roles, in chunks.
+Plan drop_plan(const std::vector<std::string>& roles);
+
+// The object type of a pg_class relkind.
+ObjectType relation_type(char relkind);
 
 // Intermediate role name prefixes, as the Python library pg-sync-roles uses them.
 std::string connect_role_prefix();

@@ -50,6 +50,7 @@ struct Caller {
 };
 
 struct RoleState {
+    Oid oid = 0;
     bool can_login = false;
     std::optional<Timestamp> valid_until;  // NULL in the catalog: forever
     bool password_matches = false;         // the declared password is already set
@@ -75,15 +76,21 @@ struct Schema {
     std::vector<AclEntry> acl;
 };
 
+struct ColumnAclEntry {
+    std::string column;
+    AclEntry entry;
+};
+
 struct Relation {
     Oid oid = 0;
     std::string schema;
     std::string name;
-    char relkind = 'r';
+    char relkind = 'r';  // r, p, v, m, f or S, as in pg_class
     std::string owner;
-    std::vector<AclEntry> acl;
-    std::vector<Oid> owned_sequences;  // move with the table when its owner changes
-    bool linked = false;               // a sequence owned by a table column
+    std::vector<AclEntry> acl;             // entries of target and intermediate roles
+    std::vector<ColumnAclEntry> columns;   // column privileges of target roles
+    std::vector<Oid> owned_sequences;      // move with the table when its owner changes
+    bool linked = false;                   // a sequence owned by a table column
 };
 
 // The caller's standing towards a role whose rights a change needs.
@@ -103,7 +110,8 @@ struct Snapshot {
     std::map<std::pair<std::string, std::string>, Oid> relation_by_name;
     // (schema, table_regex) -> matching relations
     std::map<std::pair<std::string, std::string>, std::vector<Oid>> regex_matches;
-    // For each target role: relations and schemas it owns or is named in the ACL of.
+    // For each target role: the relations and schemas of this database it
+    // owns or is named in the ACL of (from pg_shdepend).
     std::map<std::string, std::set<Oid>> touched_relations;
     std::map<std::string, std::set<std::string>> touched_schemas;
     std::map<std::string, Standing> standing;  // roles whose rights a change may need

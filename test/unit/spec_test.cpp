@@ -253,6 +253,8 @@ std::vector<NameKey> name_keys() {
     };
 }
 
+void PrintTo(const NameKey& k, std::ostream* os) { *os << k.label; }
+
 class NameRules : public ::testing::TestWithParam<NameKey> {
 protected:
     // The name as the second element, so the index in messages is 1.

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Real logins over TCP with scram-sha-256: what a synced role can actually do.
+#
+# Needs a running server whose pg_hba.conf allows the superuser in over the
+# Unix socket (PGHOST) and asks for scram-sha-256 on 127.0.0.1, as
+# scripts/cluster.sh sets it up.  SERVER_LOG, if set, is checked for
+# passwords.  Prints "N passed, N failed" last; exits non-zero on a failure.
+set -u
+
+DB=regress_pgsr_login
+ADMIN=regress_pgsr_admin
+USER_A=regress_pgsr_tcp
+passed=0
+failed=0
+
+ok()   { passed=$((passed + 1)); echo "ok - $1"; }
+fail() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
+
+su_sql()    { psql -X -q -v ON_ERROR_STOP=1 -At -d "$DB" -c "$1"; }
+admin_sql() { psql -X -q -v ON_ERROR_STOP=1 -At -U "$ADMIN" -d "$DB" -c "$1"; }
+
+# sync as the non-superuser caller; the document is JSON text.
+sync() { admin_sql "SELECT count(*) FROM pg_sync_roles.sync('$1', \$doc\$$2\$doc\$)" >/dev/null; }
+
+# Tries a password login over TCP; prints the server's complaint on failure.
+login() {
+    PGPASSWORD="$2" psql -X -At "host=127.0.0.1 port=$PGPORT user=$1 dbname=${3:-$DB} connect_timeout=5" \
+        -c "SELECT current_user" 2>&1
+}
+
+expect_login() {
+    local out
+    if out=$(login "$1" "$2" "${4:-}") && [ "$out" = "$1" ]; then ok "$3"; else fail "$3" "$out"; fi
+}
+
+expect_refused() {
+    local out
+    if out=$(login "$1" "$2"); then fail "$3" "logged in: $out"
+    elif grep -q -- "$4" <<<"$out"; then ok "$3"
+    else fail "$3" "unexpected error: $out"; fi
+}
+
+setup() {
+    psql -X -q -d postgres -v ON_ERROR_STOP=1 <<SQL >/dev/null
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS $DB;
+SELECT 'CREATE ROLE $ADMIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ADMIN') \gexec
+ALTER ROLE $ADMIN NOSUPERUSER CREATEROLE LOGIN;
+CREATE DATABASE $DB OWNER $ADMIN;
+\c $DB
+CREATE EXTENSION pg_sync_roles;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_sync_roles TO $ADMIN;
+-- As in a warehouse: only those granted CONNECT may connect.
+REVOKE CONNECT ON DATABASE $DB FROM PUBLIC;
+SQL
+}
+
+teardown() {
+    psql -X -q -d postgres <<SQL >/dev/null 2>&1
+DROP DATABASE IF EXISTS $DB;
+DROP ROLE IF EXISTS $USER_A, regress_pgsr_tcp_model;
+SQL
+    psql -X -q -d postgres -At -c "SELECT format('DROP ROLE %I', a.rolname) FROM pg_roles a
+        WHERE a.rolname LIKE '\_pgsr\_%' AND NOT EXISTS (SELECT FROM pg_shdepend d
+              WHERE d.refclassid = 'pg_authid'::regclass AND d.refobjid = a.oid)" |
+        psql -X -q -d postgres >/dev/null 2>&1
+}
+
+setup || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+LOG_START=$( [ -n "${SERVER_LOG:-}" ] && stat -c %s "$SERVER_LOG" || echo 0)
+
+CONNECT="{\"type\": \"database_connect\", \"database\": \"$DB\"}"
+
+sync $USER_A "[{\"type\": \"login\", \"password\": \"pw-first secret\"}, $CONNECT]"
+expect_login $USER_A "pw-first secret" "the declared password logs in over TCP (scram-sha-256)"
+expect_refused $USER_A "pw-wrong" "a wrong password is refused" "password authentication failed"
+
+sync $USER_A "[{\"type\": \"login\", \"password\": null}, $CONNECT]"
+expect_login $USER_A "pw-first secret" "a null password keeps the current one"
+
+sync $USER_A "[{\"type\": \"login\", \"password\": \"pw-second\"}, $CONNECT]"
+expect_refused $USER_A "pw-first secret" "a changed password replaces the old one" "password authentication failed"
+expect_login $USER_A "pw-second" "the changed password logs in"
+
+sync $USER_A "[{\"type\": \"login\"}]"
+expect_refused $USER_A "pw-second" "without database_connect the role cannot connect" "permission denied for database"
+sync $USER_A "[{\"type\": \"login\"}, $CONNECT]"
+expect_login $USER_A "pw-second" "database_connect given back: it connects again"
+
+sync $USER_A "[{\"type\": \"login\", \"valid_until\": \"2001-01-01 00:00:00+00\"}, $CONNECT]"
+expect_refused $USER_A "pw-second" "a valid_until in the past is refused" "password authentication failed"
+sync $USER_A "[{\"type\": \"login\", \"valid_until\": \"2999-01-01 00:00:00+00\"}, $CONNECT]"
+expect_login $USER_A "pw-second" "a valid_until in the future logs in"
+
+# A SCRAM secret is used as is: the plaintext it was made from logs in.
+su_sql "CREATE ROLE regress_pgsr_tcp_model PASSWORD 'made elsewhere'" >/dev/null
+SECRET=$(su_sql "SELECT rolpassword FROM pg_authid WHERE rolname = 'regress_pgsr_tcp_model'")
+sync $USER_A "[{\"type\": \"login\", \"password\": \"$SECRET\"}, $CONNECT]"
+expect_login $USER_A "made elsewhere" "a SCRAM-SHA-256 secret is stored as given"
+
+sync $USER_A "[$CONNECT]"
+expect_refused $USER_A "made elsewhere" "no login in the document: the role cannot log in" "not permitted to log in\|password authentication failed"
+if [ "$(su_sql "SELECT rolpassword IS NULL FROM pg_authid WHERE rolname = '$USER_A'")" = t ]; then
+    ok "removing login clears the password"
+else
+    fail "removing login clears the password"
+fi
+
+# check_password_hook sees the plaintext, before it is hashed.
+out=$(psql -X -q -At -d "$DB" 2>&1 <<SQL
+LOAD 'passwordcheck';
+SET ROLE $ADMIN;
+SELECT count(*) FROM pg_sync_roles.sync('$USER_A', '[{"type": "login", "password": "short1"}]');
+SQL
+)
+if grep -q "password is too short" <<<"$out" && ! grep -q "short1" <<<"$out"; then
+    ok "check_password_hook rejects a weak plaintext password, without echoing it"
+else
+    fail "check_password_hook rejects a weak plaintext password, without echoing it" "$out"
+fi
+
+# A malformed document holding a password is not logged with its statement.
+admin_sql "SELECT pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": \"pw-malformed\"}, {\"type\": 1}]')" \
+    >/dev/null 2>&1
+# No password, plaintext or hashed, reached the server log while this ran.
+if [ -n "${SERVER_LOG:-}" ]; then
+    written=$(tail -c +$((LOG_START + 1)) "$SERVER_LOG")
+    if grep -q -F -e "pw-first secret" -e "pw-second" -e "short1" -e "pw-malformed" -e "$SECRET" <<<"$written"; then
+        fail "no password in the server log" "$(grep -F -e pw- -e short1 <<<"$written" | head -3)"
+    else
+        ok "no password in the server log"
+    fi
+fi
+
+teardown
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
