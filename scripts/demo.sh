@@ -26,22 +26,45 @@ REVOKE CONNECT ON DATABASE warehouse FROM PUBLIC;
 SQL
 
 psql -X -U warehouse_admin -d warehouse -v ON_ERROR_STOP=1 <<'SQL'
-\echo '-- alice: can log in until the end of 2030, connect to the warehouse, and is an analyst'
+CREATE SCHEMA sales;
+CREATE TABLE sales.orders (id serial PRIMARY KEY, amount numeric);
+CREATE TABLE sales.customers (id int PRIMARY KEY, name text);
+CREATE VIEW sales.big_orders AS SELECT * FROM sales.orders WHERE amount > 1000;
+INSERT INTO sales.orders (amount) VALUES (50), (5000);
+
+\echo '-- a team role: reads everything in sales, through shared intermediate roles'
+SELECT * FROM pg_sync_roles.sync('sales_readers', '[
+    {"type": "schema_usage", "schema": "sales"},
+    {"type": "table_select", "schema": "sales", "table_regex": ".*"}
+]');
+
+\echo '-- alice: logs in until the end of 2030, connects, is in the team, owns a sandbox schema'
 SELECT * FROM pg_sync_roles.sync('alice', '[
     {"type": "login", "password": "correct horse battery staple", "valid_until": "2030-12-31"},
     {"type": "database_connect", "database": "warehouse"},
-    {"type": "role_membership", "role": "analysts"}
+    {"type": "role_membership", "role": "sales_readers"},
+    {"type": "schema_ownership", "schema": "alice_sandbox"}
 ]');
 
 \echo '-- the same again: nothing to change, no lock taken'
 SELECT * FROM pg_sync_roles.sync('alice', '[
     {"type": "login", "valid_until": "2030-12-31"},
     {"type": "database_connect", "database": "warehouse"},
-    {"type": "role_membership", "role": "analysts"}
+    {"type": "role_membership", "role": "sales_readers"},
+    {"type": "schema_ownership", "schema": "alice_sandbox"}
 ]');
 
-\echo '-- bob shares the intermediate role that holds CONNECT'
-SELECT * FROM pg_sync_roles.sync('bob', '[{"type": "database_connect", "database": "warehouse"}]');
+\echo '-- bob: one table, granted directly; an INSERT given by hand is revoked'
+GRANT INSERT ON sales.customers TO sales_readers;
+SELECT * FROM pg_sync_roles.sync('bob', '[
+    {"type": "database_connect", "database": "warehouse"},
+    {"type": "schema_usage", "schema": "sales"},
+    {"type": "table_select", "schema": "sales", "table": "customers", "direct": true}
+]');
+SELECT * FROM pg_sync_roles.sync('sales_readers', '[
+    {"type": "schema_usage", "schema": "sales"},
+    {"type": "table_select", "schema": "sales", "table_regex": ".*"}
+]');
 
 \echo '-- alice leaves: what would change, then the change'
 SELECT * FROM pg_sync_roles.plan('alice', '[]');

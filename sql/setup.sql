@@ -3,8 +3,11 @@
 -- checks that need pg_authid) run as the superuser.
 SET client_min_messages = warning;
 CREATE EXTENSION pg_sync_roles;
-SELECT 'CREATE ROLE regress_pgsr_admin'
- WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'regress_pgsr_admin') \gexec
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'regress_pgsr_admin') THEN
+        CREATE ROLE regress_pgsr_admin;
+    END IF;
+END $$;
 ALTER ROLE regress_pgsr_admin NOSUPERUSER CREATEROLE LOGIN;
 SELECT format('ALTER DATABASE %I OWNER TO regress_pgsr_admin', current_database()) \gexec
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_sync_roles TO regress_pgsr_admin;
@@ -21,8 +24,8 @@ CREATE DATABASE regress_pgsr_other OWNER regress_pgsr_dbowner;
 CREATE SCHEMA regress;
 GRANT USAGE ON SCHEMA regress TO PUBLIC;
 CREATE FUNCTION regress.stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT regexp_replace(regexp_replace(s, '_pgsr_local_[0-9]+_', '_pgsr_local_<db>_', 'g'),
-                          '(_pgsr_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g')
+    SELECT regexp_replace(regexp_replace(s, '(_pgsr_[a-z0-9_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g'),
+                          '_pgsr_local_[0-9]+_', '_pgsr_local_<db>_', 'g')
 $$;
 
 -- Runs a statement and returns its SQLSTATE and message (or 'ok').
@@ -34,13 +37,18 @@ EXCEPTION WHEN others THEN
     RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
 
--- Drops the roles a test made, with their privileges (run as superuser).
+-- Drops the roles a test made, with their privileges here (run as
+-- superuser).  A role still used in another database is left alone.
 CREATE FUNCTION regress.drop_roles(pattern text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE r text;
 BEGIN
     FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE pattern ORDER BY 1 LOOP
-        EXECUTE format('DROP OWNED BY %I', r);
-        EXECUTE format('DROP ROLE %I', r);
+        BEGIN
+            EXECUTE format('DROP OWNED BY %I', r);
+            EXECUTE format('DROP ROLE %I', r);
+        EXCEPTION WHEN dependent_objects_still_exist THEN
+            NULL;
+        END;
     END LOOP;
 END $$;
 

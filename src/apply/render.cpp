@@ -76,10 +76,13 @@ struct Renderer {
     Rendered operator()(const RevokePrivileges& s) const {
         std::string what = join(s.privileges);
         if (!s.columns.empty()) what += " (" + idents(s.columns) + ")";
-        return plain("REVOKE " + what + " ON " + grant_keyword(s.object.type) + " " +
-                     object_name(s.object) + " FROM " + ident(s.grantee));
+        return plain(std::string("REVOKE ") + (s.grant_option ? "GRANT OPTION FOR " : "") + what +
+                     " ON " + grant_keyword(s.object.type) + " " + object_name(s.object) + " FROM " +
+                     ident(s.grantee) + (s.cascade ? " CASCADE" : ""));
     }
-    Rendered operator()(const SetRole& s) const { return plain("SET ROLE " + ident(s.role)); }
+    Rendered operator()(const SetRole& s) const {
+        return plain(s.role.empty() ? "RESET ROLE" : "SET ROLE " + ident(s.role));
+    }
     Rendered operator()(const CreateSchema& s) const {
         return plain("CREATE SCHEMA " + ident(s.schema) + " AUTHORIZATION " + ident(s.owner));
     }

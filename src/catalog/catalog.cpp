@@ -21,7 +21,7 @@ void read_caller(Snapshot& snap, bool& can_read_authid) {
     auto rows = pg::spi::query(
         "SELECT CURRENT_USER::pg_catalog.text, r.rolsuper,"
         "       pg_catalog.has_table_privilege('pg_catalog.pg_authid', 'SELECT'),"
-        "       d.oid"
+        "       d.oid, pg_catalog.current_setting('role')"
         "  FROM pg_catalog.pg_roles r, pg_catalog.pg_database d"
         " WHERE r.rolname = CURRENT_USER AND d.datname = pg_catalog.current_database()");
     const pg::Row& row = rows.at(0);
@@ -29,6 +29,7 @@ void read_caller(Snapshot& snap, bool& can_read_authid) {
     snap.caller.superuser = row.boolean(1);
     can_read_authid = row.boolean(2);
     snap.database_oid = row.oid(3);
+    snap.caller.role_setting = row.text(4);
 }
 
 // The roles a request names: its targets and the roles it makes them members of.
@@ -119,21 +120,23 @@ std::vector<std::string> target_names(const Request& req) {
     return out;
 }
 
-// ACL entries worth reading: those of the target roles, and those of
-// intermediate roles (to find the one holding a privilege).  An ACL with
-// thousands of other grantees is filtered in the server.
+// ACL entries worth reading: those granted to or by the target roles (what
+// they hold, and what they passed on), and those of intermediate roles (to
+// find the one holding a privilege).  An ACL with thousands of other grantees
+// is filtered in the server.
 const char* kAclFilter =
-    "SELECT g.rolname::pg_catalog.text AS grantee,"
-    "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text AS grantor,"
-    "       x.privilege_type"
+    "SELECT g.rolname::pg_catalog.text AS grantee, gr.rolname::pg_catalog.text AS grantor,"
+    "       x.privilege_type, x.is_grantable"
     "  FROM pg_catalog.aclexplode(%s) x"
     "  JOIN pg_catalog.pg_roles g ON g.oid = x.grantee"
+    "  JOIN pg_catalog.pg_roles gr ON gr.oid = x.grantor"
     " WHERE g.rolname = ANY ($%d::pg_catalog.name[])"
+    "    OR gr.rolname = ANY ($%d::pg_catalog.name[])"
     "    OR pg_catalog.starts_with(g.rolname::pg_catalog.text, $%d)";
 
 std::string acl_subquery(const char* column, int names_param, int prefix_param) {
     char buf[1024];
-    snprintf(buf, sizeof buf, kAclFilter, column, names_param, prefix_param);
+    snprintf(buf, sizeof buf, kAclFilter, column, names_param, names_param, prefix_param);
     return buf;
 }
 
@@ -176,12 +179,14 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     for (const auto& role : req.roles)
         for (const auto& g : role.grants)
             if (!g.schema.empty()) names.insert(g.schema);
+    for (const auto& [_, rel] : snap.relations) names.insert(rel.schema);
     std::set<plan::Oid> oids;
     for (const auto& [_, set] : touched) oids.insert(set.begin(), set.end());
     if (names.empty() && oids.empty()) return;
     std::string sql =
         "SELECT n.nspname::pg_catalog.text, n.oid, o.rolname::pg_catalog.text,"
-        "       e.grantee, e.grantor, e.privilege_type"
+        "       e.grantee, e.grantor, e.privilege_type, e.is_grantable,"
+        "       pg_catalog.has_schema_privilege(n.oid, 'CREATE')"
         "  FROM pg_catalog.pg_namespace n"
         "  JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner"
         "  LEFT JOIN LATERAL (" + acl_subquery("n.nspacl", 3, 4) + ") e ON true"
@@ -193,8 +198,9 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
         plan::Schema& sc = snap.schemas[row.text(0)];
         sc.oid = row.oid(1);
         sc.owner = row.text(2);
+        sc.caller_can_create = row.boolean(7);
         by_oid[sc.oid] = row.text(0);
-        if (!row.is_null(3)) sc.acl.push_back({row.text(3), row.text(4), row.text(5)});
+        if (!row.is_null(3)) sc.acl.push_back({row.text(3), row.text(4), row.text(5), row.boolean(6)});
     }
     for (const auto& [role, set] : touched)
         for (plan::Oid oid : set)
@@ -252,7 +258,7 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         "            WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid"
         "              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
         "              AND d.deptype IN ('a', 'i')),"
-        "       e.grantee, e.grantor, e.privilege_type"
+        "       e.grantee, e.grantor, e.privilege_type, e.is_grantable"
         "  FROM pg_catalog.pg_class c"
         "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
         "  JOIN pg_catalog.pg_roles o ON o.oid = c.relowner"
@@ -268,19 +274,21 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         rel.relkind = row.text(3).empty() ? 'r' : row.text(3)[0];
         rel.owner = row.text(4);
         rel.linked = row.boolean(5);
-        if (!row.is_null(6)) rel.acl.push_back({row.text(6), row.text(7), row.text(8)});
+        if (!row.is_null(6)) rel.acl.push_back({row.text(6), row.text(7), row.text(8), row.boolean(9)});
     }
     // Column privileges of the target roles.
     for (const pg::Row& row : pg::spi::query(
              "SELECT a.attrelid, a.attname::pg_catalog.text, g.rolname::pg_catalog.text,"
-             "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text, x.privilege_type"
+             "       gr.rolname::pg_catalog.text, x.privilege_type, x.is_grantable"
              "  FROM pg_catalog.pg_attribute a,"
              "       LATERAL pg_catalog.aclexplode(a.attacl) x"
              "  JOIN pg_catalog.pg_roles g ON g.oid = x.grantee"
+             "  JOIN pg_catalog.pg_roles gr ON gr.oid = x.grantor"
              " WHERE a.attrelid = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 AND a.attacl IS NOT NULL"
-             "   AND g.rolname = ANY ($2::pg_catalog.name[])",
+             "   AND (g.rolname = ANY ($2::pg_catalog.name[]) OR gr.rolname = ANY ($2::pg_catalog.name[]))",
              {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())), Param::of(target_names(req))}))
-        snap.relations[row.oid(0)].columns.push_back({row.text(1), {row.text(2), row.text(3), row.text(4)}});
+        snap.relations[row.oid(0)].columns.push_back(
+            {row.text(1), {row.text(2), row.text(3), row.text(4), row.boolean(5)}});
 }
 
 // Sequences owned by table columns (serial, identity): their owner changes
@@ -357,8 +365,8 @@ Snapshot read(const Request& req) {
     TouchedSchemas touched_schemas;
     std::set<plan::Oid> relation_oids;
     read_touched(snap, req, touched_schemas, relation_oids);
-    read_schemas(snap, req, touched_schemas);
     read_relations(snap, req, relation_oids);
+    read_schemas(snap, req, touched_schemas);
     read_standing(snap, req);
     return snap;
 }

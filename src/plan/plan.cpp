@@ -101,7 +101,8 @@ std::optional<spec::Error> validate(const Request& request) {
 namespace {
 
 using PrivilegeSet = std::set<std::string>;
-using ByGrantor = std::map<std::string, PrivilegeSet>;
+// What a role holds on an object, by grantor: privilege -> WITH GRANT OPTION.
+using ByGrantor = std::map<std::string, std::map<std::string, bool>>;
 
 // Splits `items` into runs of at most `n`.
 std::vector<std::vector<std::string>> chunks(const std::vector<std::string>& items, std::size_t n) {
@@ -127,8 +128,16 @@ std::optional<std::string> intermediate_in_acl(const std::vector<AclEntry>& acl,
 ByGrantor held_by(const std::vector<AclEntry>& acl, const std::string& role) {
     ByGrantor out;
     for (const AclEntry& e : acl)
-        if (e.grantee == role) out[e.grantor].insert(e.privilege);
+        if (e.grantee == role) out[e.grantor][e.privilege] = e.grantable;
     return out;
+}
+
+// Whether `role` granted any of `privileges` on to another role: revoking
+// them from it then needs CASCADE.
+bool passed_on(const std::vector<AclEntry>& acl, const std::string& role, const PrivilegeSet& privileges) {
+    for (const AclEntry& e : acl)
+        if (e.grantor == role && e.grantee != role && privileges.count(e.privilege)) return true;
+    return false;
 }
 
 std::vector<std::string> sorted(const PrivilegeSet& s) { return {s.begin(), s.end()}; }
@@ -138,9 +147,9 @@ ByGrantor regranted(ByGrantor have, const std::string& from, const std::string& 
     if (from == to) return have;
     auto it = have.find(from);
     if (it == have.end()) return have;
-    PrivilegeSet moved = std::move(it->second);
+    auto moved = std::move(it->second);
     have.erase(it);
-    have[to].insert(moved.begin(), moved.end());
+    for (const auto& [privilege, grantable] : moved) have[to][privilege] |= grantable;
     return have;
 }
 
@@ -257,10 +266,12 @@ private:
             if (g.kind == spec::Kind::schema_ownership) w.own_schemas.insert(g.schema);
             if (g.kind != spec::Kind::table_ownership) continue;
             auto it = snap_.relation_by_name.find({g.schema, g.table});
-            if (it == snap_.relation_by_name.end())
-                notice(role, g, "table \"" + g.schema + "\".\"" + g.table + "\" does not exist");
-            else
+            if (it != snap_.relation_by_name.end())
                 w.own_relations.insert(it->second);
+            else if (!snap_.schemas.count(g.schema))
+                notice(role, g, schema_text(g.schema) + " does not exist");
+            else
+                notice(role, g, "table \"" + g.schema + "\".\"" + g.table + "\" does not exist");
         }
         return w;
     }
@@ -353,6 +364,11 @@ private:
                 req_.preserve_schemas.count(rel.schema) || relation_claimed_by_other(r, rel))
                 continue;
             need_rights_of(r, relation_text(rel));
+            // The new owner, the caller, needs CREATE on the schema too.
+            std::string so = schema_owner(rel.schema);
+            auto sc = snap_.schemas.find(rel.schema);
+            if (so != snap_.caller.name && sc != snap_.schemas.end() && !sc->second.caller_can_create)
+                need_rights_of(so, schema_text(rel.schema));
             tables_.push_back(AlterOwner{relation_ref(rel), snap_.caller.name});
             set_relation_owner(rel, snap_.caller.name);
         }
@@ -429,8 +445,7 @@ private:
         }
         auto it = snap_.regex_matches.find({g.schema, g.table_regex});
         if (it != snap_.regex_matches.end()) return it->second;
-        notices_.push_back(spec::element_path(role.path, g.index) + " (table_select): no table in " +
-                           schema_text(g.schema) + " matches \"" + g.table_regex + "\"");
+        notice(role, g, "no table in " + schema_text(g.schema) + " matches \"" + g.table_regex + "\"");
         return {};
     }
 
@@ -473,19 +488,29 @@ private:
 
     // Brings one object's direct privileges for `role` to `want`: what it
     // holds after this plan's ownership changes, less what is not wanted,
-    // plus what is missing.  What an owner holds is not managed.
+    // less any grant option, plus what is missing.  What an owner holds is
+    // not managed.
     void reconcile(const std::string& role, const ObjectRef& ref, const std::string& what,
-                   const std::string& owner, ByGrantor have, const PrivilegeSet& want,
-                   bool revoke_allowed) {
+                   const std::string& owner, const ByGrantor& have, const PrivilegeSet& want,
+                   const std::vector<AclEntry>& acl, bool revoke_allowed) {
         if (owner == role) return;
         PrivilegeSet held;
         for (const auto& [grantor, privs] : have) {
-            held.insert(privs.begin(), privs.end());
-            PrivilegeSet extra;
-            std::set_difference(privs.begin(), privs.end(), want.begin(), want.end(),
-                                std::inserter(extra, extra.end()));
-            if (extra.empty() || !revoke_allowed) continue;
-            revoke_as(grantor, owner, what, RevokePrivileges{sorted(extra), ref, role, {}});
+            PrivilegeSet extra, options;
+            for (const auto& [privilege, grantable] : privs) {
+                held.insert(privilege);
+                if (!want.count(privilege))
+                    extra.insert(privilege);
+                else if (grantable)
+                    options.insert(privilege);
+            }
+            if (!revoke_allowed) continue;
+            if (!extra.empty())
+                revoke_as(grantor, owner, what,
+                          RevokePrivileges{sorted(extra), ref, role, {}, false, passed_on(acl, role, extra)});
+            if (!options.empty())
+                revoke_as(grantor, owner, what,
+                          RevokePrivileges{sorted(options), ref, role, {}, true, passed_on(acl, role, options)});
         }
         PrivilegeSet missing;
         std::set_difference(want.begin(), want.end(), held.begin(), held.end(),
@@ -507,7 +532,9 @@ private:
         need_rights_of(grantor, what);
         privileges_.push_back(SetRole{grantor});
         privileges_.push_back(std::move(revoke));
-        privileges_.push_back(SetRole{snap_.caller.name});
+        // Back to how the caller was: RESET ROLE, or its own SET ROLE.
+        const std::string& setting = snap_.caller.role_setting;
+        privileges_.push_back(SetRole{setting == "none" ? "" : setting});
     }
 
     void plan_direct_privileges(const std::string& role, const Wants& w) {
@@ -524,10 +551,12 @@ private:
             bool given_back = sc != snap_.schemas.end() && sc->second.owner == role && schema_owner(s) != role;
             if (sc != snap_.schemas.end() && !given_back)
                 have = regranted(held_by(sc->second.acl, role), sc->second.owner, schema_owner(s));
-            if (temporary_create_.count({role, s})) have[schema_owner(s)].insert("CREATE");
+            if (temporary_create_.count({role, s})) have[schema_owner(s)]["CREATE"] = false;
             auto want = w.schema_direct.find(s);
+            static const std::vector<AclEntry> no_acl;
             reconcile(role, schema_ref(s), schema_text(s), schema_owner(s), have,
-                      want == w.schema_direct.end() ? none : want->second, true);
+                      want == w.schema_direct.end() ? none : want->second,
+                      sc == snap_.schemas.end() ? no_acl : sc->second.acl, true);
         }
 
         std::set<Oid> relations;
@@ -544,7 +573,7 @@ private:
             auto want = w.relation_direct.find(oid);
             reconcile(role, relation_ref(rel), relation_text(rel), owner,
                       given_back ? ByGrantor{} : regranted(held_by(rel.acl, role), rel.owner, owner),
-                      want == w.relation_direct.end() ? none : want->second, !preserved);
+                      want == w.relation_direct.end() ? none : want->second, rel.acl, !preserved);
             if (!given_back && !preserved && owner != role) revoke_columns(role, rel, owner);
         }
     }
@@ -552,11 +581,14 @@ private:
     // Column privileges are never declared: all of them go.
     void revoke_columns(const std::string& role, const Relation& rel, const std::string& owner) {
         std::map<std::string, std::set<std::string>> by_grantor;
-        for (const ColumnAclEntry& c : rel.columns)
+        bool cascade = false;
+        for (const ColumnAclEntry& c : rel.columns) {
             if (c.entry.grantee == role) by_grantor[c.entry.grantor].insert(c.column);
+            if (c.entry.grantor == role && c.entry.grantee != role) cascade = true;
+        }
         for (const auto& [grantor, cols] : by_grantor)
             revoke_as(grantor, owner, relation_text(rel),
-                      RevokePrivileges{{"ALL"}, relation_ref(rel), role, sorted(cols)});
+                      RevokePrivileges{{"ALL"}, relation_ref(rel), role, sorted(cols), false, cascade});
     }
 
     // ------------------------------------------------------ login, members

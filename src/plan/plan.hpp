@@ -65,9 +65,12 @@ struct RevokePrivileges {
     ObjectRef object;
     std::string grantee;
     std::vector<std::string> columns;  // column privileges: REVOKE ALL (columns)
+    bool grant_option = false;         // REVOKE GRANT OPTION FOR: the privilege stays
+    bool cascade = false;              // the grantee passed the privilege on
 };
 // Acting as another role, for a REVOKE of what that role (not the owner)
 // granted: PostgreSQL 15 accepts GRANTED BY only for the current user.
+// An empty role is RESET ROLE.
 struct SetRole {
     std::string role;
 };

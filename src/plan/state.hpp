@@ -47,6 +47,7 @@ struct Request {
 struct Caller {
     std::string name;
     bool superuser = false;
+    std::string role_setting = "none";  // the "role" setting, to restore after SET ROLE
 };
 
 struct RoleState {
@@ -59,9 +60,10 @@ struct RoleState {
 
 // One privilege of one ACL entry, as aclexplode() returns it.
 struct AclEntry {
-    std::string grantee;  // "" is PUBLIC
+    std::string grantee;
     std::string grantor;
     std::string privilege;  // "SELECT", "USAGE", ...
+    bool grantable = false; // WITH GRANT OPTION
 };
 
 struct Database {
@@ -74,6 +76,7 @@ struct Schema {
     Oid oid = 0;
     std::string owner;
     std::vector<AclEntry> acl;
+    bool caller_can_create = false;  // has_schema_privilege(schema, 'CREATE') for the caller
 };
 
 struct ColumnAclEntry {

@@ -1,0 +1,355 @@
+-- table_ownership: the role owns the declared tables (and views, materialized
+-- views, sequences); what it owns and no longer declares goes back to the
+-- caller.  Making a role an owner needs CREATE on the schema for it: sync
+-- grants it for the change and takes it back unless schema_create is
+-- declared.  What a role can do is checked by doing it, as that role.
+\set su :USER
+
+-- Helpers (dropped at the end).  regress.stable() leaves the random suffix
+-- of _pgsr_local_ roles as it is: this masks it first.
+CREATE FUNCTION regress.to_stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT regress.stable(regexp_replace(s, '(_pgsr_local_[0-9]+_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g'))
+$$;
+-- The owners of a schema's relations.
+CREATE FUNCTION regress.to_owners(s text) RETURNS TABLE (relname name, relkind "char", owner name)
+LANGUAGE sql AS $$
+    SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) FROM pg_class c
+     WHERE c.relnamespace = s::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+     ORDER BY c.relname COLLATE "C"
+$$;
+-- The ACL of a relation, one entry a row, intermediate roles masked.
+CREATE FUNCTION regress.to_acl(rel regclass) RETURNS SETOF text LANGUAGE sql AS $$
+    SELECT regress.to_stable(a::text) FROM pg_class, unnest(relacl) AS a
+     WHERE oid = rel ORDER BY regress.to_stable(a::text) COLLATE "C"
+$$;
+CREATE ROLE regress_pgsr_to_super SUPERUSER;
+
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+CREATE SCHEMA regress_pgsr_to;
+CREATE TABLE regress_pgsr_to.hanks (x int);
+INSERT INTO regress_pgsr_to.hanks VALUES (1);
+CREATE TABLE regress_pgsr_to.ivys (x int);
+CREATE TABLE regress_pgsr_to.jacks (x int);
+CREATE TABLE regress_pgsr_to.with_serial (id serial, x int);
+CREATE TABLE regress_pgsr_to.with_identity (id int GENERATED ALWAYS AS IDENTITY, x int);
+CREATE VIEW regress_pgsr_to.a_view AS SELECT 1 AS x;
+CREATE MATERIALIZED VIEW regress_pgsr_to.a_matview AS SELECT 2 AS x;
+CREATE SEQUENCE regress_pgsr_to.a_sequence;
+
+-- The role gets the table: sync grants it CREATE on the schema for the
+-- change (and the caller the new owner's rights), and takes both back.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_hank', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "hanks"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname = 'hanks';
+SELECT has_schema_privilege('regress_pgsr_to_hank', 'regress_pgsr_to', 'CREATE') AS can_create;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+-- As the owner it can do anything with the table, but create nothing in
+-- the schema.
+\c - :su
+SET ROLE regress_pgsr_to_hank;
+INSERT INTO regress_pgsr_to.hanks VALUES (2);
+SELECT x FROM regress_pgsr_to.hanks ORDER BY x;
+ALTER TABLE regress_pgsr_to.hanks ADD COLUMN y int;
+CREATE TABLE regress_pgsr_to.hank_made (x int);
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+-- Nothing to do the second time.
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_to_hank', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "hanks"}
+]');
+
+-- No longer declared: the table goes back to the caller, and the role has
+-- none of the access it had as its owner.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_hank', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname = 'hanks';
+SELECT regress.to_acl('regress_pgsr_to.hanks') AS hanks_acl;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+\c - :su
+SET ROLE regress_pgsr_to_hank;
+SELECT x FROM regress_pgsr_to.hanks;
+INSERT INTO regress_pgsr_to.hanks VALUES (3);
+ALTER TABLE regress_pgsr_to.hanks DROP COLUMN y;
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+
+-- schema_create declared (through its intermediate role): the direct CREATE
+-- is still given for the change and taken back, and the role keeps CREATE
+-- through the intermediate role.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_ivy', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "schema_create", "schema": "regress_pgsr_to"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "ivys"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname = 'ivys';
+\c - :su
+SET ROLE regress_pgsr_to_ivy;
+SELECT x FROM regress_pgsr_to.ivys;
+CREATE TABLE regress_pgsr_to.ivy_made (x int);
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+-- The table ivy made is hers, but not declared: the next sync gives it to
+-- the caller (ivy keeps CREATE, the declared one).
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_ivy', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "schema_create", "schema": "regress_pgsr_to"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "ivys"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname LIKE 'ivy%';
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_to_ivy', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "schema_create", "schema": "regress_pgsr_to"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "ivys"}
+]');
+-- Giving back ivys leaves CREATE as declared.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_ivy', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "schema_create", "schema": "regress_pgsr_to"}
+]') ORDER BY step;
+\c - :su
+SET ROLE regress_pgsr_to_ivy;
+SELECT x FROM regress_pgsr_to.ivys;
+CREATE TABLE regress_pgsr_to.ivy_made_too (x int);
+DROP TABLE regress_pgsr_to.ivy_made_too;
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+
+-- schema_create declared direct: the CREATE granted for the change stays.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_jack', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to", "direct": true},
+    {"type": "schema_create", "schema": "regress_pgsr_to", "direct": true},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "jacks"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname = 'jacks';
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_to_jack', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to", "direct": true},
+    {"type": "schema_create", "schema": "regress_pgsr_to", "direct": true},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "jacks"}
+]');
+\c - :su
+SET ROLE regress_pgsr_to_jack;
+SELECT x FROM regress_pgsr_to.jacks;
+CREATE TABLE regress_pgsr_to.jack_made (x int);
+DROP TABLE regress_pgsr_to.jack_made;
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+-- Dropping schema_create and the table together: the table goes back and
+-- CREATE is revoked.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_jack', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to", "direct": true}
+]') ORDER BY step;
+\c - :su
+SET ROLE regress_pgsr_to_jack;
+SELECT x FROM regress_pgsr_to.jacks;
+CREATE TABLE regress_pgsr_to.jack_made (x int);
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+
+-- schema_ownership of the table's schema: no CREATE needs granting.  Given
+-- back, schema and table go to the caller.
+CREATE SCHEMA regress_pgsr_to_kate;
+CREATE TABLE regress_pgsr_to_kate.kates (x int);
+INSERT INTO regress_pgsr_to_kate.kates VALUES (1);
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_kate', '[
+    {"type": "schema_ownership", "schema": "regress_pgsr_to_kate"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to_kate", "table": "kates"}
+]') ORDER BY step;
+SELECT pg_get_userbyid(nspowner) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
+SELECT * FROM regress.to_owners('regress_pgsr_to_kate');
+\c - :su
+SET ROLE regress_pgsr_to_kate;
+SELECT x FROM regress_pgsr_to_kate.kates;
+CREATE TABLE regress_pgsr_to_kate.kate_made (x int);
+DROP TABLE regress_pgsr_to_kate.kate_made;
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_kate', '[]') ORDER BY step;
+SELECT pg_get_userbyid(nspowner) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
+SELECT * FROM regress.to_owners('regress_pgsr_to_kate');
+\c - :su
+SET ROLE regress_pgsr_to_kate;
+SELECT x FROM regress_pgsr_to_kate.kates;
+CREATE TABLE regress_pgsr_to_kate.kate_made (x int);
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+
+-- A table with a serial and one with an identity column: their sequences
+-- move with them.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_lena', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "with_serial"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "with_identity"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname LIKE 'with\_%';
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_to_lena', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "with_serial"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "with_identity"}
+]');
+-- As their owner lena uses them, and gives a third role USAGE on the
+-- serial's sequence and INSERT on its table.
+CREATE ROLE regress_pgsr_to_third;
+GRANT USAGE ON SCHEMA regress_pgsr_to TO regress_pgsr_to_third;
+\c - :su
+SET ROLE regress_pgsr_to_lena;
+INSERT INTO regress_pgsr_to.with_serial (x) VALUES (1);
+INSERT INTO regress_pgsr_to.with_identity (x) VALUES (1);
+GRANT USAGE ON SEQUENCE regress_pgsr_to.with_serial_id_seq TO regress_pgsr_to_third;
+GRANT INSERT ON regress_pgsr_to.with_serial TO regress_pgsr_to_third;
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+-- Given back: both tables and their sequences go to the caller; the third
+-- role's privileges on them are as they were, lena's are gone.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_lena', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname LIKE 'with\_%';
+SELECT regress.to_acl('regress_pgsr_to.with_serial_id_seq') AS sequence_acl;
+SELECT regress.to_acl('regress_pgsr_to.with_serial') AS table_acl;
+\c - :su
+SET ROLE regress_pgsr_to_third;
+INSERT INTO regress_pgsr_to.with_serial (x) VALUES (2);
+SELECT nextval('regress_pgsr_to.with_serial_id_seq');
+RESET ROLE;
+SET ROLE regress_pgsr_to_lena;
+INSERT INTO regress_pgsr_to.with_serial (x) VALUES (3);
+INSERT INTO regress_pgsr_to.with_identity (x) VALUES (3);
+SELECT nextval('regress_pgsr_to.with_serial_id_seq');
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+SELECT id, x FROM regress_pgsr_to.with_serial ORDER BY id;
+
+-- Views, materialized views and sequences of their own can be owned too.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_mia', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "a_view"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "a_matview"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "a_sequence"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname LIKE 'a\_%';
+\c - :su
+SET ROLE regress_pgsr_to_mia;
+SELECT x FROM regress_pgsr_to.a_view;
+REFRESH MATERIALIZED VIEW regress_pgsr_to.a_matview;
+SELECT nextval('regress_pgsr_to.a_sequence');
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_mia', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname LIKE 'a\_%';
+\c - :su
+SET ROLE regress_pgsr_to_mia;
+SELECT x FROM regress_pgsr_to.a_view;
+REFRESH MATERIALIZED VIEW regress_pgsr_to.a_matview;
+SELECT nextval('regress_pgsr_to.a_sequence');
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+
+-- A table that does not exist is skipped with a NOTICE; the rest is applied.
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_mia', '[
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "no_such_table"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to_no_such_schema", "table": "a_view"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "a_view"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname = 'a_view';
+
+-- A table in a schema owned by another ordinary role, and owned by it:
+-- the caller acts with that role's rights, for the call only.
+CREATE ROLE regress_pgsr_to_schema_owner;
+\c - :su
+CREATE SCHEMA regress_pgsr_to_theirs AUTHORIZATION regress_pgsr_to_schema_owner;
+SET ROLE regress_pgsr_to_schema_owner;
+CREATE TABLE regress_pgsr_to_theirs.ninas (x int);
+INSERT INTO regress_pgsr_to_theirs.ninas VALUES (1);
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+SELECT step, action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_nina', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to_theirs"},
+    {"type": "table_ownership", "schema": "regress_pgsr_to_theirs", "table": "ninas"}
+]') ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to_theirs');
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+\c - :su
+SET ROLE regress_pgsr_to_nina;
+SELECT x FROM regress_pgsr_to_theirs.ninas;
+CREATE TABLE regress_pgsr_to_theirs.nina_made (x int);
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+-- Given back: to the caller, who is not the schema's owner.  Becoming the
+-- owner needs CREATE on the schema for the caller too, which it has only
+-- with the schema owner's rights, for the call; it keeps no CREATE there.
+-- (Only the ownership change is shown: how the caller gets the right to it
+-- is the business of the rows before it.)
+SELECT action, regress.to_stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_to_nina', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_to_theirs"}
+]') WHERE action = 'alter_owner' ORDER BY step;
+SELECT * FROM regress.to_owners('regress_pgsr_to_theirs');
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT has_schema_privilege('regress_pgsr_admin', 'regress_pgsr_to_theirs', 'CREATE') AS caller_can_create;
+\c - :su
+SET ROLE regress_pgsr_to_nina;
+SELECT x FROM regress_pgsr_to_theirs.ninas;
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+
+-- A table owned by a superuser: the caller could not take it by hand, so
+-- neither can sync, and nothing is left behind.
+\c - :su
+CREATE TABLE regress_pgsr_to.supers (x int);
+ALTER TABLE regress_pgsr_to.supers OWNER TO regress_pgsr_to_super;
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+SELECT count(*) AS roles FROM pg_roles \gset before_
+SELECT regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_to_otto',
+    '[{"type": "table_ownership", "schema": "regress_pgsr_to", "table": "supers"}]')$$);
+SELECT count(*) - :before_roles AS roles_added FROM pg_roles;
+SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname = 'supers';
+
+-- Cleaning up.
+\c - :su
+SET client_min_messages = warning;
+DROP SCHEMA regress_pgsr_to CASCADE;
+DROP SCHEMA regress_pgsr_to_kate CASCADE;
+DROP SCHEMA regress_pgsr_to_theirs CASCADE;
+DROP FUNCTION regress.to_stable(text);
+DROP FUNCTION regress.to_owners(text);
+DROP FUNCTION regress.to_acl(regclass);
+SELECT regress.drop_roles('regress\_pgsr\_to\_%');
+SELECT regress.drop_roles('\_pgsr\_%');
