@@ -5,11 +5,7 @@
 -- it, as that role.
 \set su :USER
 
--- Helpers (dropped at the end).  regress.stable() leaves the random suffix
--- of _pgsr_local_ roles as it is: this masks it first.
-CREATE FUNCTION regress.pr_stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT regress.stable(regexp_replace(s, '(_pgsr_local_[0-9]+_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g'))
-$$;
+-- Helpers (dropped at the end).
 -- The role's own entries in the ACLs of both schemas and of their
 -- relations and columns.
 CREATE FUNCTION regress.pr_direct(r text) RETURNS TABLE (object text, privileges text) LANGUAGE sql AS $$
@@ -44,7 +40,7 @@ INSERT INTO regress_pgsr_pr_kept.dropped VALUES (3, 4);
 INSERT INTO regress_pgsr_pr_managed.handmade VALUES (5);
 
 -- lou starts as a member of the intermediate role of kept.dropped.
-SELECT step, action, regress.pr_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_pr_lou', '[
     {"type": "table_select", "schema": "regress_pgsr_pr_kept", "table": "dropped"}
 ]') ORDER BY step;
@@ -63,7 +59,7 @@ SELECT * FROM regress.pr_direct('regress_pgsr_pr_lou');
 -- and CREATE are managed as any schema's (USAGE is declared through an
 -- intermediate role); the declared SELECT in it is granted, and the
 -- membership for kept.dropped, no longer declared, is revoked.
-SELECT step, action, regress.pr_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_pr_lou', '[
     {"type": "schema_usage", "schema": "regress_pgsr_pr_kept"},
     {"type": "schema_usage", "schema": "regress_pgsr_pr_managed", "direct": true},
@@ -97,7 +93,7 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_pr_lou', '[
 
 -- A declared direct SELECT in a preserved schema is granted as well; the
 -- intermediate role's membership it replaces is revoked.
-SELECT step, action, regress.pr_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_pr_lou', '[
     {"type": "schema_usage", "schema": "regress_pgsr_pr_kept"},
     {"type": "schema_usage", "schema": "regress_pgsr_pr_managed", "direct": true},
@@ -105,7 +101,7 @@ SELECT step, action, regress.pr_stable(statement) AS statement
 ]', '{regress_pgsr_pr_kept}') ORDER BY step;
 -- No longer declared, it is left alone as well: it is a privilege on an
 -- object in a preserved schema.
-SELECT step, action, regress.pr_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_pr_lou', '[
     {"type": "schema_usage", "schema": "regress_pgsr_pr_kept"},
     {"type": "schema_usage", "schema": "regress_pgsr_pr_managed", "direct": true}
@@ -127,7 +123,7 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_pr_lou', '[
 
 -- The same role with nothing preserved: every undeclared privilege in the
 -- kept schema goes too.
-SELECT step, action, regress.pr_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_pr_lou', '[
     {"type": "schema_usage", "schema": "regress_pgsr_pr_kept", "direct": true}
 ]') ORDER BY step;
@@ -146,7 +142,6 @@ RESET ROLE;
 SET client_min_messages = warning;
 DROP SCHEMA regress_pgsr_pr_kept CASCADE;
 DROP SCHEMA regress_pgsr_pr_managed CASCADE;
-DROP FUNCTION regress.pr_stable(text);
 DROP FUNCTION regress.pr_direct(text);
 SELECT regress.drop_roles('regress\_pgsr\_pr\_%');
 SELECT regress.drop_roles('\_pgsr\_%');

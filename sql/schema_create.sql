@@ -12,28 +12,6 @@ SELECT oid AS db_oid FROM pg_database WHERE datname = current_database() \gset
 CREATE SCHEMA regress_pgsr_sc_s;
 CREATE SCHEMA regress_pgsr_sc_s2;
 
--- regress.stable() leaves the hex of _pgsr_local_ roles unmasked (its second
--- pattern cannot match once the first has put "<db>" in the name): mask it too.
-CREATE FUNCTION regress_pgsr_sc_stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT regexp_replace(regress.stable(s), '(_pgsr_local_<db>_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g')
-$$;
--- A schema's ACL without its owner's entries, intermediate roles masked.
-CREATE FUNCTION regress_pgsr_sc_acl(s text) RETURNS TABLE (grantee text, privilege text)
-LANGUAGE sql AS $$
-    SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE regress_pgsr_sc_stable(a.grantee::regrole::text) END,
-           a.privilege_type
-      FROM pg_namespace, aclexplode(nspacl) a
-     WHERE nspname = s AND a.grantee <> nspowner
-     ORDER BY 1, 2
-$$;
--- The roles a role is a direct member of, masked.
-CREATE FUNCTION regress_pgsr_sc_member_of(r text) RETURNS SETOF text LANGUAGE sql AS $$
-    SELECT regress_pgsr_sc_stable(g.rolname::text)
-      FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-     WHERE m.member = r::regrole
-     ORDER BY 1
-$$;
-
 -- Without CREATE the role cannot create a table.
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[]');
 \c - :su
@@ -44,10 +22,10 @@ CREATE TABLE regress_pgsr_sc_s.t (x int);
 -- Indirect (the default): an intermediate role holds CREATE, the role is
 -- made its member, and can create a table (which it then owns).  CREATE
 -- does not bring USAGE.
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_s"}]');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_s');
-SELECT regress_pgsr_sc_member_of('regress_pgsr_sc_a') AS member_of;
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_s');
+SELECT regress.member_of('regress_pgsr_sc_a') AS member_of;
 SELECT rolname ~ ('^_pgsr_local_' || :db_oid || '_schema_create_[0-9a-f]{8}$') AS well_named,
        rolcanlogin
   FROM pg_roles WHERE pg_has_role('regress_pgsr_sc_a', oid, 'MEMBER') AND rolname LIKE '\_pgsr\_%';
@@ -64,12 +42,12 @@ ROLLBACK;
 -- A second role reuses the same intermediate role: no role is created but
 -- itself, and the schema's ACL does not grow.
 SELECT count(*) AS roles FROM pg_roles \gset before_
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_b', '[{"type": "schema_create", "schema": "regress_pgsr_sc_s"}]');
 SELECT count(*) - :before_roles AS roles_added FROM pg_roles;
 SELECT (SELECT array_agg(roleid) FROM pg_auth_members WHERE member = 'regress_pgsr_sc_a'::regrole) =
        (SELECT array_agg(roleid) FROM pg_auth_members WHERE member = 'regress_pgsr_sc_b'::regrole) AS same_role;
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_s');
 \c - :su
 BEGIN;
 SET ROLE regress_pgsr_sc_b;
@@ -83,10 +61,10 @@ SELECT count(*) AS changes
 
 -- Direct: CREATE granted on the schema to the role itself; the membership
 -- that is no longer declared goes.
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_s", "direct": true}]');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_s');
-SELECT regress_pgsr_sc_member_of('regress_pgsr_sc_a') AS member_of;
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_s');
+SELECT regress.member_of('regress_pgsr_sc_a') AS member_of;
 \c - :su
 BEGIN;
 SET ROLE regress_pgsr_sc_a;
@@ -97,18 +75,18 @@ SELECT count(*) AS changes
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_s", "direct": true}]');
 
 -- Back to indirect, and once more to direct: each state in one call.
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_s", "direct": false}]');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_s');
 SELECT count(*) AS changes
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_s"}]');
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_s", "direct": true}]');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_s');
 
 -- USAGE and CREATE, both direct, are granted in one statement; dropping
 -- CREATE from the document leaves USAGE.
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_c', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sc_s", "direct": true},
     {"type": "schema_create", "schema": "regress_pgsr_sc_s", "direct": true}]');
@@ -119,7 +97,7 @@ CREATE TABLE regress_pgsr_sc_s.t (x int);
 SELECT count(*) FROM regress_pgsr_sc_s.t;
 ROLLBACK;
 \c - regress_pgsr_admin
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_c', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sc_s", "direct": true}]');
 SELECT has_schema_privilege('regress_pgsr_sc_c', 'regress_pgsr_sc_s', 'CREATE') AS "create",
@@ -131,11 +109,11 @@ CREATE TABLE regress_pgsr_sc_s.t (x int);
 
 -- Removing the grant from the document removes the access, in either mode,
 -- and only that role's.
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[]');
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_b', '[]');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_s');
 SELECT has_schema_privilege('regress_pgsr_sc_a', 'regress_pgsr_sc_s', 'CREATE') AS a_create,
        has_schema_privilege('regress_pgsr_sc_b', 'regress_pgsr_sc_s', 'CREATE') AS b_create;
 \c - :su
@@ -148,7 +126,7 @@ CREATE TABLE regress_pgsr_sc_s.t (x int);
 -- A schema that does not exist is skipped with a NOTICE; the rest of the
 -- document is applied.
 SET client_min_messages = notice;
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[
     {"type": "schema_create", "schema": "regress_pgsr_sc_missing", "direct": true},
     {"type": "schema_create", "schema": "regress_pgsr_sc_s"}]');
@@ -165,10 +143,10 @@ ROLLBACK;
 -- schema the document does not name at all.
 GRANT USAGE, CREATE ON SCHEMA regress_pgsr_sc_s TO regress_pgsr_sc_a;
 GRANT CREATE ON SCHEMA regress_pgsr_sc_s2 TO regress_pgsr_sc_a;
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_s"}]');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_s');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_s2');
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_s2');
 \c - :su
 BEGIN;
 SET ROLE regress_pgsr_sc_a;
@@ -182,11 +160,11 @@ CREATE TABLE regress_pgsr_sc_s2.t (x int);
 -- schema where PUBLIC has it too can still create after losing its own.
 CREATE SCHEMA regress_pgsr_sc_pub;
 GRANT CREATE ON SCHEMA regress_pgsr_sc_pub TO PUBLIC;
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_pub", "direct": true}]');
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[]');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_pub');
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_pub');
 \c - :su
 BEGIN;
 SET ROLE regress_pgsr_sc_a;
@@ -196,11 +174,11 @@ ROLLBACK;
 
 -- A schema owned by another (non-superuser) role: the caller holds the
 -- owner's rights for the call only, in both modes.
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_a', '[{"type": "schema_create", "schema": "regress_pgsr_sc_theirs"}]');
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_b', '[{"type": "schema_create", "schema": "regress_pgsr_sc_theirs", "direct": true}]');
-SELECT * FROM regress_pgsr_sc_acl('regress_pgsr_sc_theirs');
+SELECT * FROM regress.schema_acl('regress_pgsr_sc_theirs');
 SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
 \c - :su
 BEGIN;
@@ -214,7 +192,7 @@ ROLLBACK;
 -- A table the role creates is owned by it; table ownership is managed
 -- too, so the next sync gives it to the caller, even with schema_create
 -- unchanged.
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_c', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sc_s", "direct": true},
     {"type": "schema_create", "schema": "regress_pgsr_sc_s", "direct": true}]');
@@ -222,7 +200,7 @@ SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
 SET ROLE regress_pgsr_sc_c;
 CREATE TABLE regress_pgsr_sc_s.by_c (x int);
 \c - regress_pgsr_admin
-SELECT step, action, regress_pgsr_sc_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_c', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sc_s", "direct": true},
     {"type": "schema_create", "schema": "regress_pgsr_sc_s", "direct": true}]');
@@ -243,6 +221,5 @@ SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regre
 \c - :su
 SET client_min_messages = warning;
 DROP SCHEMA regress_pgsr_sc_s, regress_pgsr_sc_s2, regress_pgsr_sc_pub, regress_pgsr_sc_theirs CASCADE;
-DROP FUNCTION regress_pgsr_sc_acl(text), regress_pgsr_sc_member_of(text), regress_pgsr_sc_stable(text);
 SELECT regress.drop_roles('regress\_pgsr\_sc\_%');
 SELECT regress.drop_roles('\_pgsr\_%');

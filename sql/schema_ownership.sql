@@ -8,11 +8,6 @@ CREATE SCHEMA regress_pgsr_so_super;
 \c - regress_pgsr_admin
 SET client_min_messages = warning;
 
--- regress.stable() leaves the hex of _pgsr_local_ roles unmasked (its second
--- pattern cannot match once the first has put "<db>" in the name): mask it too.
-CREATE FUNCTION regress_pgsr_so_stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT regexp_replace(regress.stable(s), '(_pgsr_local_<db>_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g')
-$$;
 -- The owners of this test's schemas (the superuser's shown as such).
 CREATE FUNCTION regress_pgsr_so_owners() RETURNS TABLE (schema name, owner text) LANGUAGE sql AS $$
     SELECT nspname, CASE WHEN rolsuper THEN '(superuser)' ELSE rolname::text END
@@ -24,7 +19,7 @@ $$;
 -- A missing schema is created, owned by the role.  The caller needs the
 -- role's rights for CREATE SCHEMA ... AUTHORIZATION: it holds them for the
 -- call only.
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[{"type": "schema_ownership", "schema": "regress_pgsr_so_new"}]');
 SELECT * FROM regress_pgsr_so_owners();
 SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
@@ -42,7 +37,7 @@ SELECT count(*) AS changes
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[{"type": "schema_ownership", "schema": "regress_pgsr_so_new"}]');
 
 -- Names are exact: case and spaces are kept, and quoted.
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[
     {"type": "schema_ownership", "schema": "regress_pgsr_so_new"},
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"}]');
@@ -55,9 +50,9 @@ CREATE SCHEMA regress_pgsr_so_mine;
 CREATE TABLE regress_pgsr_so_mine.t (x int);
 INSERT INTO regress_pgsr_so_mine.t VALUES (2);
 GRANT SELECT ON regress_pgsr_so_mine.t TO PUBLIC;
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_reader', '[{"type": "schema_usage", "schema": "regress_pgsr_so_mine"}]');
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[
     {"type": "schema_ownership", "schema": "regress_pgsr_so_new"},
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"},
@@ -78,7 +73,7 @@ SELECT x FROM regress_pgsr_so_mine.t;
 -- No longer declared: the schema goes back to the calling user.  The role
 -- keeps only what the document still gives it (USAGE, directly): it reads,
 -- but cannot create there any more.  The reader is not disturbed.
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[
     {"type": "schema_ownership", "schema": "regress_pgsr_so_new"},
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"},
@@ -97,7 +92,7 @@ SELECT x FROM regress_pgsr_so_mine.t;
 \c - regress_pgsr_admin
 
 -- And with nothing declared on it, the role cannot even read there.
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[
     {"type": "schema_ownership", "schema": "regress_pgsr_so_new"},
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"}]');
@@ -108,7 +103,7 @@ SELECT x FROM regress_pgsr_so_mine.t;
 
 -- A schema owned by another non-superuser role: the caller is granted the
 -- owner role (and the new owner) for the call only.
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[
     {"type": "schema_ownership", "schema": "regress_pgsr_so_new"},
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"},
@@ -125,7 +120,7 @@ ROLLBACK;
 \c - regress_pgsr_admin
 
 -- Given back, it goes to the calling user, not to its former owner.
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[
     {"type": "schema_ownership", "schema": "regress_pgsr_so_new"},
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"}]');
@@ -150,7 +145,7 @@ RESET ROLE;
 CREATE TABLE regress_pgsr_so_new.by_other (x int);
 ALTER TABLE regress_pgsr_so_new.by_other OWNER TO regress_pgsr_so_other;
 \c - regress_pgsr_admin
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"},
     {"type": "table_ownership", "schema": "regress_pgsr_so_new", "table": "by_a"}]');
@@ -162,7 +157,7 @@ CREATE TABLE regress_pgsr_so_new.t (x int);
 \c - regress_pgsr_admin
 
 -- Nothing declared: everything it owned goes back to the caller.
-SELECT step, action, regress_pgsr_so_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[]');
 SELECT * FROM regress_pgsr_so_owners();
 SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
@@ -172,6 +167,6 @@ SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regre
 SET client_min_messages = warning;
 DROP SCHEMA regress_pgsr_so_new, "regress_pgsr_so_Mixed Case", regress_pgsr_so_mine,
     regress_pgsr_so_theirs, regress_pgsr_so_super CASCADE;
-DROP FUNCTION regress_pgsr_so_owners(), regress_pgsr_so_stable(text);
+DROP FUNCTION regress_pgsr_so_owners();
 SELECT regress.drop_roles('regress\_pgsr\_so\_%');
 SELECT regress.drop_roles('\_pgsr\_%');

@@ -16,28 +16,6 @@ CREATE TABLE regress_pgsr_su_s2.t (x int);
 INSERT INTO regress_pgsr_su_s2.t VALUES (2);
 GRANT SELECT ON regress_pgsr_su_s2.t TO PUBLIC;
 
--- regress.stable() leaves the hex of _pgsr_local_ roles unmasked (its second
--- pattern cannot match once the first has put "<db>" in the name): mask it too.
-CREATE FUNCTION regress_pgsr_su_stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT regexp_replace(regress.stable(s), '(_pgsr_local_<db>_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g')
-$$;
--- A schema's ACL without its owner's entries, intermediate roles masked.
-CREATE FUNCTION regress_pgsr_su_acl(s text) RETURNS TABLE (grantee text, privilege text)
-LANGUAGE sql AS $$
-    SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE regress_pgsr_su_stable(a.grantee::regrole::text) END,
-           a.privilege_type
-      FROM pg_namespace, aclexplode(nspacl) a
-     WHERE nspname = s AND a.grantee <> nspowner
-     ORDER BY 1, 2
-$$;
--- The roles a role is a direct member of, masked.
-CREATE FUNCTION regress_pgsr_su_member_of(r text) RETURNS SETOF text LANGUAGE sql AS $$
-    SELECT regress_pgsr_su_stable(g.rolname::text)
-      FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-     WHERE m.member = r::regrole
-     ORDER BY 1
-$$;
-
 -- Without USAGE the role cannot read the table.
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_su_a', '[]');
 \c - :su
@@ -47,10 +25,10 @@ SELECT x FROM regress_pgsr_su_s.t;
 
 -- Indirect (the default): an intermediate role holds USAGE, the role is
 -- made its member, and can read.
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[{"type": "schema_usage", "schema": "regress_pgsr_su_s"}]');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s');
-SELECT regress_pgsr_su_member_of('regress_pgsr_su_a') AS member_of;
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s');
+SELECT regress.member_of('regress_pgsr_su_a') AS member_of;
 -- The intermediate role's name: this database's oid and 8 hex digits.
 SELECT rolname ~ ('^_pgsr_local_' || :db_oid || '_schema_usage_[0-9a-f]{8}$') AS well_named,
        rolcanlogin
@@ -65,12 +43,12 @@ SELECT x FROM regress_pgsr_su_s.t;
 -- A second role reuses the same intermediate role: no role is created but
 -- itself, and the schema's ACL does not grow.
 SELECT count(*) AS roles FROM pg_roles \gset before_
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_b', '[{"type": "schema_usage", "schema": "regress_pgsr_su_s"}]');
 SELECT count(*) - :before_roles AS roles_added FROM pg_roles;
 SELECT (SELECT array_agg(roleid) FROM pg_auth_members WHERE member = 'regress_pgsr_su_a'::regrole) =
        (SELECT array_agg(roleid) FROM pg_auth_members WHERE member = 'regress_pgsr_su_b'::regrole) AS same_role;
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s');
 \c - :su
 SET ROLE regress_pgsr_su_b;
 SELECT x FROM regress_pgsr_su_s.t;
@@ -82,10 +60,10 @@ SELECT count(*) AS changes
 
 -- Direct: USAGE granted on the schema to the role itself; the membership
 -- that is no longer declared goes.
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[{"type": "schema_usage", "schema": "regress_pgsr_su_s", "direct": true}]');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s');
-SELECT regress_pgsr_su_member_of('regress_pgsr_su_a') AS member_of;
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s');
+SELECT regress.member_of('regress_pgsr_su_a') AS member_of;
 \c - :su
 SET ROLE regress_pgsr_su_a;
 SELECT x FROM regress_pgsr_su_s.t;
@@ -95,22 +73,22 @@ SELECT count(*) AS changes
 
 -- Back to indirect: the direct grant is revoked, the membership given
 -- again; and once more to direct.  Each state is reached in one call.
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[{"type": "schema_usage", "schema": "regress_pgsr_su_s", "direct": false}]');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s');
 SELECT count(*) AS changes
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[{"type": "schema_usage", "schema": "regress_pgsr_su_s"}]');
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[{"type": "schema_usage", "schema": "regress_pgsr_su_s", "direct": true}]');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s');
 
 -- Removing the grant from the document removes the access, in either mode,
 -- and only that role's.
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[]');
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_b', '[]');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s');
 SELECT has_schema_privilege('regress_pgsr_su_a', 'regress_pgsr_su_s', 'USAGE') AS a_usage,
        has_schema_privilege('regress_pgsr_su_b', 'regress_pgsr_su_s', 'USAGE') AS b_usage;
 \c - :su
@@ -123,7 +101,7 @@ SELECT x FROM regress_pgsr_su_s.t;
 -- A schema that does not exist is skipped with a NOTICE; the rest of the
 -- document is applied.
 SET client_min_messages = notice;
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[
     {"type": "schema_usage", "schema": "regress_pgsr_su_missing"},
     {"type": "schema_usage", "schema": "regress_pgsr_su_s"},
@@ -142,10 +120,10 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_su_a', '[
     {"type": "schema_usage", "schema": "regress_pgsr_su_s"}]');
 GRANT USAGE, CREATE ON SCHEMA regress_pgsr_su_s TO regress_pgsr_su_a;
 GRANT USAGE ON SCHEMA regress_pgsr_su_s2 TO regress_pgsr_su_a;
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[{"type": "schema_usage", "schema": "regress_pgsr_su_s"}]');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s2');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s2');
 \c - :su
 SET ROLE regress_pgsr_su_a;
 SELECT x FROM regress_pgsr_su_s.t;
@@ -162,10 +140,10 @@ SET ROLE regress_pgsr_su_delegate;
 GRANT USAGE ON SCHEMA regress_pgsr_su_s2 TO regress_pgsr_su_a;
 \c - regress_pgsr_admin
 SELECT has_schema_privilege('regress_pgsr_su_a', 'regress_pgsr_su_s2', 'USAGE') AS usage_before;
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[{"type": "schema_usage", "schema": "regress_pgsr_su_s"}]');
 SELECT has_schema_privilege('regress_pgsr_su_a', 'regress_pgsr_su_s2', 'USAGE') AS usage_after;
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s2');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s2');
 SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
 SELECT current_user, session_user;
 
@@ -191,7 +169,7 @@ SELECT regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_su_c', 
 SELECT has_schema_privilege('regress_pgsr_su_c', 'regress_pgsr_su_s2', 'USAGE') AS usage;
 SELECT regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_su_d', '[]')$$);
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_su_c', '[]');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_s2');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_s2');
 
 -- PUBLIC's privileges are never revoked, whether the document names the
 -- schema or not.
@@ -200,15 +178,15 @@ CREATE TABLE regress_pgsr_su_pub.t (x int);
 INSERT INTO regress_pgsr_su_pub.t VALUES (3);
 GRANT SELECT ON regress_pgsr_su_pub.t TO PUBLIC;
 GRANT USAGE ON SCHEMA regress_pgsr_su_pub TO PUBLIC;
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[{"type": "schema_usage", "schema": "regress_pgsr_su_pub", "direct": true}]');
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[]');
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_b', '[{"type": "schema_usage", "schema": "regress_pgsr_su_pub"}]');
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_b', '[]');
-SELECT * FROM regress_pgsr_su_acl('regress_pgsr_su_pub');
+SELECT * FROM regress.schema_acl('regress_pgsr_su_pub');
 \c - :su
 SET ROLE regress_pgsr_su_a;
 SELECT x FROM regress_pgsr_su_pub.t;
@@ -218,7 +196,7 @@ SELECT x FROM regress_pgsr_su_pub.t;
 -- schemas it lists, not the schemas' own privileges.
 GRANT USAGE ON SCHEMA regress_pgsr_su_s2 TO regress_pgsr_su_a;
 GRANT INSERT ON regress_pgsr_su_s2.t TO regress_pgsr_su_a;
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_a', '[]', '{regress_pgsr_su_s2}');
 SELECT has_schema_privilege('regress_pgsr_su_a', 'regress_pgsr_su_s2', 'USAGE') AS usage,
        has_table_privilege('regress_pgsr_su_a', 'regress_pgsr_su_s2.t', 'INSERT') AS table_insert;
@@ -231,13 +209,13 @@ REVOKE INSERT ON regress_pgsr_su_s2.t FROM regress_pgsr_su_a;
 CREATE SCHEMA regress_pgsr_su_h;
 CREATE TABLE regress_pgsr_su_h.t (x int);
 INSERT INTO regress_pgsr_su_h.t VALUES (4);
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_group', '[
     {"type": "schema_usage", "schema": "regress_pgsr_su_h"},
     {"type": "table_select", "schema": "regress_pgsr_su_h", "table": "t"}]');
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_team', '[{"type": "role_membership", "role": "regress_pgsr_su_group"}]');
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_user', '[{"type": "role_membership", "role": "regress_pgsr_su_team"}]');
 SELECT has_schema_privilege('regress_pgsr_su_user', 'regress_pgsr_su_h', 'USAGE') AS usage;
 \c - :su
@@ -246,7 +224,7 @@ SELECT x FROM regress_pgsr_su_h.t;
 \c - regress_pgsr_admin
 
 -- The group loses USAGE: so does everyone below it.
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_group', '[
     {"type": "table_select", "schema": "regress_pgsr_su_h", "table": "t"}]');
 SELECT has_schema_privilege('regress_pgsr_su_user', 'regress_pgsr_su_h', 'USAGE') AS usage;
@@ -257,7 +235,7 @@ SELECT x FROM regress_pgsr_su_h.t;
 
 -- The user given USAGE itself, but not SELECT, still reads through the
 -- group's SELECT.
-SELECT step, action, regress_pgsr_su_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_su_user', '[
     {"type": "role_membership", "role": "regress_pgsr_su_team"},
     {"type": "schema_usage", "schema": "regress_pgsr_su_h", "direct": true}]');
@@ -267,7 +245,6 @@ SELECT x FROM regress_pgsr_su_h.t;
 \c - regress_pgsr_admin
 
 DROP SCHEMA regress_pgsr_su_s, regress_pgsr_su_s2, regress_pgsr_su_pub, regress_pgsr_su_h CASCADE;
-DROP FUNCTION regress_pgsr_su_acl(text), regress_pgsr_su_member_of(text), regress_pgsr_su_stable(text);
 \c - :su
 SELECT regress.drop_roles('regress\_pgsr\_su\_%');
 SELECT regress.drop_roles('\_pgsr\_%');

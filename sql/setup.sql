@@ -66,5 +66,23 @@ CREATE FUNCTION regress.connect_holders(d text) RETURNS SETOF text LANGUAGE sql 
        AND a.grantee::regrole::text LIKE '\_pgsr\_%'
 $$;
 
+-- A schema's ACL without its owner's entries, intermediate roles masked.
+CREATE FUNCTION regress.schema_acl(s text) RETURNS TABLE (grantee text, privilege text)
+LANGUAGE sql AS $$
+    SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE regress.stable(a.grantee::regrole::text) END,
+           a.privilege_type
+      FROM pg_namespace, aclexplode(nspacl) a
+     WHERE nspname = s AND a.grantee <> nspowner
+     ORDER BY 1, 2
+$$;
+
+-- The roles a role is a direct member of, masked.
+CREATE FUNCTION regress.member_of(r text) RETURNS SETOF text LANGUAGE sql AS $$
+    SELECT regress.stable(g.rolname::text)
+      FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+     WHERE m.member = r::regrole
+     ORDER BY 1
+$$;
+
 SELECT rolname, rolsuper, rolcreaterole FROM pg_roles WHERE rolname = 'regress_pgsr_admin';
 SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database();

@@ -5,11 +5,7 @@
 -- declared.  What a role can do is checked by doing it, as that role.
 \set su :USER
 
--- Helpers (dropped at the end).  regress.stable() leaves the random suffix
--- of _pgsr_local_ roles as it is: this masks it first.
-CREATE FUNCTION regress.to_stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT regress.stable(regexp_replace(s, '(_pgsr_local_[0-9]+_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g'))
-$$;
+-- Helpers (dropped at the end).
 -- The owners of a schema's relations.
 CREATE FUNCTION regress.to_owners(s text) RETURNS TABLE (relname name, relkind "char", owner name)
 LANGUAGE sql AS $$
@@ -19,8 +15,8 @@ LANGUAGE sql AS $$
 $$;
 -- The ACL of a relation, one entry a row, intermediate roles masked.
 CREATE FUNCTION regress.to_acl(rel regclass) RETURNS SETOF text LANGUAGE sql AS $$
-    SELECT regress.to_stable(a::text) FROM pg_class, unnest(relacl) AS a
-     WHERE oid = rel ORDER BY regress.to_stable(a::text) COLLATE "C"
+    SELECT regress.stable(a::text) FROM pg_class, unnest(relacl) AS a
+     WHERE oid = rel ORDER BY regress.stable(a::text) COLLATE "C"
 $$;
 CREATE ROLE regress_pgsr_to_super SUPERUSER;
 
@@ -39,7 +35,7 @@ CREATE SEQUENCE regress_pgsr_to.a_sequence;
 
 -- The role gets the table: sync grants it CREATE on the schema for the
 -- change (and the caller the new owner's rights), and takes both back.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_hank', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"},
     {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "hanks"}
@@ -66,7 +62,7 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_to_hank', '[
 
 -- No longer declared: the table goes back to the caller, and the role has
 -- none of the access it had as its owner.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_hank', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"}
 ]') ORDER BY step;
@@ -85,7 +81,7 @@ SET client_min_messages = notice;
 -- schema_create declared (through its intermediate role): the direct CREATE
 -- is still given for the change and taken back, and the role keeps CREATE
 -- through the intermediate role.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_ivy', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"},
     {"type": "schema_create", "schema": "regress_pgsr_to"},
@@ -101,7 +97,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 -- The table ivy made is hers, but not declared: the next sync gives it to
 -- the caller (ivy keeps CREATE, the declared one).
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_ivy', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"},
     {"type": "schema_create", "schema": "regress_pgsr_to"},
@@ -114,7 +110,7 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_to_ivy', '[
     {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "ivys"}
 ]');
 -- Giving back ivys leaves CREATE as declared.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_ivy', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"},
     {"type": "schema_create", "schema": "regress_pgsr_to"}
@@ -129,7 +125,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 
 -- schema_create declared direct: the CREATE granted for the change stays.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_jack', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to", "direct": true},
     {"type": "schema_create", "schema": "regress_pgsr_to", "direct": true},
@@ -151,7 +147,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 -- Dropping schema_create and the table together: the table goes back and
 -- CREATE is revoked.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_jack', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to", "direct": true}
 ]') ORDER BY step;
@@ -168,7 +164,7 @@ SET client_min_messages = notice;
 CREATE SCHEMA regress_pgsr_to_kate;
 CREATE TABLE regress_pgsr_to_kate.kates (x int);
 INSERT INTO regress_pgsr_to_kate.kates VALUES (1);
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_kate', '[
     {"type": "schema_ownership", "schema": "regress_pgsr_to_kate"},
     {"type": "table_ownership", "schema": "regress_pgsr_to_kate", "table": "kates"}
@@ -183,7 +179,7 @@ DROP TABLE regress_pgsr_to_kate.kate_made;
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_kate', '[]') ORDER BY step;
 SELECT pg_get_userbyid(nspowner) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
 SELECT * FROM regress.to_owners('regress_pgsr_to_kate');
@@ -197,7 +193,7 @@ SET client_min_messages = notice;
 
 -- A table with a serial and one with an identity column: their sequences
 -- move with them.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_lena', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"},
     {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "with_serial"},
@@ -224,7 +220,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 -- Given back: both tables and their sequences go to the caller; the third
 -- role's privileges on them are as they were, lena's are gone.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_lena', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"}
 ]') ORDER BY step;
@@ -246,7 +242,7 @@ SET client_min_messages = notice;
 SELECT id, x FROM regress_pgsr_to.with_serial ORDER BY id;
 
 -- Views, materialized views and sequences of their own can be owned too.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_mia', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"},
     {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "a_view"},
@@ -262,7 +258,7 @@ SELECT nextval('regress_pgsr_to.a_sequence');
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_mia', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"}
 ]') ORDER BY step;
@@ -277,7 +273,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 
 -- A table that does not exist is skipped with a NOTICE; the rest is applied.
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_mia', '[
     {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "no_such_table"},
     {"type": "table_ownership", "schema": "regress_pgsr_to_no_such_schema", "table": "a_view"},
@@ -296,7 +292,7 @@ INSERT INTO regress_pgsr_to_theirs.ninas VALUES (1);
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.to_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_nina', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to_theirs"},
     {"type": "table_ownership", "schema": "regress_pgsr_to_theirs", "table": "ninas"}
@@ -315,7 +311,7 @@ SET client_min_messages = notice;
 -- with the schema owner's rights, for the call; it keeps no CREATE there.
 -- (Only the ownership change is shown: how the caller gets the right to it
 -- is the business of the rows before it.)
-SELECT action, regress.to_stable(statement) AS statement
+SELECT action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_nina', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to_theirs"}
 ]') WHERE action = 'alter_owner' ORDER BY step;
@@ -348,7 +344,6 @@ SET client_min_messages = warning;
 DROP SCHEMA regress_pgsr_to CASCADE;
 DROP SCHEMA regress_pgsr_to_kate CASCADE;
 DROP SCHEMA regress_pgsr_to_theirs CASCADE;
-DROP FUNCTION regress.to_stable(text);
 DROP FUNCTION regress.to_owners(text);
 DROP FUNCTION regress.to_acl(regclass);
 SELECT regress.drop_roles('regress\_pgsr\_to\_%');

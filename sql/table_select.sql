@@ -5,16 +5,11 @@
 -- checked by doing it, as that role.
 \set su :USER
 
--- Helpers (dropped at the end).  regress.stable() leaves the random suffix
--- of _pgsr_local_ roles as it is (its second pattern cannot get past the
--- "<db>" its first one writes): this masks it first.
-CREATE FUNCTION regress.ts_stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT regress.stable(regexp_replace(s, '(_pgsr_local_[0-9]+_[a-z_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g'))
-$$;
+-- Helpers (dropped at the end).
 -- The ACL of a relation, one entry a row, intermediate roles masked:
 CREATE FUNCTION regress.ts_acl(rel regclass) RETURNS SETOF text LANGUAGE sql AS $$
-    SELECT regress.ts_stable(a::text) FROM pg_class, unnest(relacl) AS a
-     WHERE oid = rel ORDER BY regress.ts_stable(a::text) COLLATE "C"
+    SELECT regress.stable(a::text) FROM pg_class, unnest(relacl) AS a
+     WHERE oid = rel ORDER BY regress.stable(a::text) COLLATE "C"
 $$;
 -- Which privileges a role has on each relation of a schema, as
 -- has_table_privilege / has_sequence_privilege see them:
@@ -55,7 +50,7 @@ SET client_min_messages = notice;
 
 -- Through intermediate roles: one per object, created with the grant of
 -- SELECT on it, and the role made a member of all of them at once.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_alice', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"},
@@ -90,7 +85,7 @@ SET client_min_messages = notice;
 -- More roles with the same document reuse the intermediate roles: no role
 -- but the user itself is created, and each object's ACL keeps one entry.
 SELECT count(*) AS roles FROM pg_roles \gset before_
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_bob', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"},
@@ -100,7 +95,7 @@ SELECT step, action, regress.ts_stable(statement) AS statement
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "counter"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "remote"}
 ]') ORDER BY step;
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_carol', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"}
@@ -128,7 +123,7 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_ts_carol', '[
 ]');
 
 -- Without USAGE on the schema, SELECT on its tables is of no use.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_carol', '[
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"}
 ]') ORDER BY step;
@@ -141,7 +136,7 @@ SET client_min_messages = notice;
 
 -- Tables no longer declared: the memberships of their intermediate roles
 -- are revoked, and with them the access.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_alice', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"}
@@ -160,7 +155,7 @@ SET client_min_messages = notice;
 
 -- "direct": true grants SELECT to the role itself, with no intermediate
 -- role: the ACL names the role.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_dave', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain", "direct": true},
@@ -197,7 +192,7 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_ts_dave', '[
 
 -- Switching modes: dave's direct SELECTs are revoked where the intermediate
 -- role takes over, and the ones not declared any more are revoked too.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_dave', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"},
@@ -234,7 +229,7 @@ SELECT nextval('regress_pgsr_ts.counter') > 0 AS advanced;
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_erin', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain", "direct": true}
@@ -261,7 +256,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 
 -- The declared SELECT, moved to an intermediate role: the direct one goes.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_erin', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"}
@@ -280,7 +275,7 @@ RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
 SELECT regress.ts_acl('regress_pgsr_ts.plain') AS plain_acl;
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_erin', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"}
@@ -340,7 +335,7 @@ CREATE FOREIGN TABLE regress_pgsr_ts_re.sales_remote (x int) SERVER regress_pgsr
 ALTER FOREIGN TABLE regress_pgsr_ts_re.sales_remote OWNER TO regress_pgsr_admin;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_frank', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts_re"},
     {"type": "table_select", "schema": "regress_pgsr_ts_re", "table_regex": "^sales_"}
@@ -360,7 +355,7 @@ SET client_min_messages = notice;
 
 -- A second role with the same pattern shares the intermediate roles, and
 -- syncing again changes nothing.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_gina', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts_re"},
     {"type": "table_select", "schema": "regress_pgsr_ts_re", "table_regex": "^sales_"}
@@ -381,7 +376,7 @@ SELECT x FROM regress_pgsr_ts_re.sales_2025;
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_frank', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts_re"},
     {"type": "table_select", "schema": "regress_pgsr_ts_re", "table_regex": "^sales_"}
@@ -394,7 +389,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 
 -- A narrower pattern revokes the rest; a sequence can still be named.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_frank', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts_re"},
     {"type": "table_select", "schema": "regress_pgsr_ts_re", "table_regex": "^sales_20(23|24)$"},
@@ -413,7 +408,7 @@ SET client_min_messages = notice;
 
 -- Patterns are PostgreSQL regular expressions, case-sensitive, matched
 -- against the exact names; direct works with them as well.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_hugo', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts_re", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts_re", "table_regex": "^[[:upper:]]", "direct": true}
@@ -422,7 +417,7 @@ SELECT * FROM regress.ts_privileges('regress_pgsr_ts_hugo', 'regress_pgsr_ts_re'
  WHERE privileges <> '';
 -- A pattern matching only a sequence, or nothing, matches nothing: a NOTICE
 -- says so, and the rest of the document is applied.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_hugo', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts_re", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts_re", "table_regex": "_seq$"},
@@ -433,7 +428,7 @@ SELECT * FROM regress.ts_privileges('regress_pgsr_ts_hugo', 'regress_pgsr_ts_re'
  WHERE privileges <> '';
 
 -- Names that do not exist are skipped with a NOTICE; the rest is applied.
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_hugo', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts_re", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts_re", "table": "no_such_table"},
@@ -453,7 +448,7 @@ SET client_min_messages = notice;
 -- A table dropped and created again is a new table: the role has no access
 -- to it until the next sync, which grants it through a new intermediate
 -- role and revokes the membership of the old one.
-SELECT regress.ts_stable(a.roleid::regrole::text) AS old_role, a.roleid::regrole::text AS old_name
+SELECT regress.stable(a.roleid::regrole::text) AS old_role, a.roleid::regrole::text AS old_name
   FROM pg_auth_members a, pg_class c, aclexplode(c.relacl) e
  WHERE c.oid = 'regress_pgsr_ts_re.sales_2024'::regclass AND e.grantee = a.roleid
    AND a.member = 'regress_pgsr_ts_hugo'::regrole \gset
@@ -466,7 +461,7 @@ SELECT x FROM regress_pgsr_ts_re.sales_2024;
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_hugo', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts_re", "direct": true},
     {"type": "table_select", "schema": "regress_pgsr_ts_re", "table": "sales_2024"}
@@ -481,7 +476,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 -- The old intermediate role is referred to by no ACL any more:
 -- drop_unused_roles drops it (and only it), and then has nothing to do.
-SELECT regress.ts_stable(r) AS dropped, r = :'old_name' AS is_old_role
+SELECT regress.stable(r) AS dropped, r = :'old_name' AS is_old_role
   FROM pg_sync_roles.drop_unused_roles() AS r ORDER BY 1;
 SELECT count(*) AS old_exists FROM pg_roles WHERE rolname = :'old_name';
 SELECT count(*) AS dropped FROM pg_sync_roles.drop_unused_roles();
@@ -498,7 +493,7 @@ ALTER TABLE regress_pgsr_ts.theirs OWNER TO regress_pgsr_ts_owner;
 ALTER TABLE regress_pgsr_ts.theirs_too OWNER TO regress_pgsr_ts_owner;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_ivan', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "theirs"},
@@ -520,7 +515,7 @@ GRANT DELETE ON regress_pgsr_ts.theirs_too TO regress_pgsr_ts_ivan;
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT step, action, regress.ts_stable(statement) AS statement
+SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_ts_ivan', '[
     {"type": "schema_usage", "schema": "regress_pgsr_ts"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "theirs"}
@@ -544,7 +539,6 @@ SET client_min_messages = warning;
 DROP SERVER regress_pgsr_ts_server;
 DROP FOREIGN DATA WRAPPER regress_pgsr_ts_fdw;
 DROP FUNCTION regress.ts_acl(regclass);
-DROP FUNCTION regress.ts_stable(text);
 DROP FUNCTION regress.ts_privileges(text, text);
 SELECT regress.drop_roles('regress\_pgsr\_ts\_%');
 SELECT regress.drop_roles('\_pgsr\_%');

@@ -202,11 +202,20 @@ private:
     // `what` names, or to make it an owner): grant it for the call if the
     // caller lacks them.  A superuser's rights cannot be granted to a
     // non-superuser; GRANT would only warn, so this is an error up front.
-    void need_rights_of(const std::string& role, const std::string& what) {
+    // Making a role an owner only needs membership in it (`membership_enough`);
+    // acting as an owner needs its privileges, which a NOINHERIT member
+    // lacks (GRANT would again only warn).
+    void need_rights_of(const std::string& role, const std::string& what, bool membership_enough = false) {
         if (snap_.caller.superuser || role == snap_.caller.name) return;
         auto it = snap_.standing.find(role);
         Standing st = it == snap_.standing.end() ? Standing{} : it->second;
-        if (st.has_privileges || st.direct_member) return;
+        if (st.has_privileges || (st.direct_member && membership_enough)) return;
+        if (st.direct_member) {
+            if (!error_)
+                error_ = spec::Error{"42501", "permission denied to change " + what + ": the caller is a member of its owner \"" +
+                                                  role + "\" but does not inherit its privileges"};
+            return;
+        }
         if (st.superuser) {
             if (!error_)
                 error_ = spec::Error{"42501", "permission denied to change " + what + ": its owner \"" +
@@ -306,7 +315,7 @@ private:
             } else {
                 continue;
             }
-            need_rights_of(r, schema_text(s));  // to make it an owner
+            need_rights_of(r, schema_text(s), true);  // to make it an owner
             schema_owner_[s] = r;
         }
         // Schemas it owns and no longer declares go back to the caller.
@@ -349,7 +358,7 @@ private:
                 temporary_create_.insert({r, rel.schema});
             }
             need_rights_of(rel.owner, relation_text(rel));
-            need_rights_of(r, relation_text(rel));
+            need_rights_of(r, relation_text(rel), true);
             tables_.push_back(AlterOwner{relation_ref(rel), r});
             set_relation_owner(rel, r);
         }

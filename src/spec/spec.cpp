@@ -14,13 +14,21 @@ namespace {
 
 // The document may hold a plaintext password: every block Boost.JSON
 // allocated for it is wiped before it is handed back.
+//
+// Boost.JSON 1.81 may free a block with another alignment than it asked for
+// (a pending object key: allocated with 1, freed with the default), so any
+// alignment up to the default takes the plain operator new/delete path.
 class WipingResource final : public json::memory_resource {
+    static bool plain(std::size_t align) { return align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__; }
     void* do_allocate(std::size_t n, std::size_t align) override {
-        return ::operator new(n, std::align_val_t(align));
+        return plain(align) ? ::operator new(n) : ::operator new(n, std::align_val_t(align));
     }
     void do_deallocate(void* p, std::size_t n, std::size_t align) override {
         wipe(p, n);
-        ::operator delete(p, std::align_val_t(align));
+        if (plain(align))
+            ::operator delete(p);
+        else
+            ::operator delete(p, std::align_val_t(align));
     }
     bool do_is_equal(const json::memory_resource& other) const noexcept override {
         return this == &other;
