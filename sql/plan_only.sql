@@ -41,5 +41,20 @@ SELECT step, action, statement FROM pg_sync_roles.plan('regress_pgsr_p',
 SELECT count(*) AS changes FROM pg_sync_roles.plan(role_name => 'regress_pgsr_p', lock_key => 7,
     grants => '[]', preserve_existing_grants_in_schemas => '{}');
 
+-- drop_unused_roles takes the lock only when there is something to drop.
+BEGIN;
+SELECT count(*) AS dropped FROM pg_sync_roles.drop_unused_roles(4243);
+SELECT pg_temp.advisory_locks() AS locks_nothing_to_drop;
+COMMIT;
+CREATE TABLE regress_pgsr_p_t (x int);
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_p',
+    '[{"type": "table_select", "schema": "public", "table": "regress_pgsr_p_t"}]');
+DROP TABLE regress_pgsr_p_t;
+BEGIN;
+SELECT regress.stable(d) AS dropped FROM pg_sync_roles.drop_unused_roles(4243) AS d;
+SELECT objid AS key FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid();
+COMMIT;
+SELECT regress.member_of('regress_pgsr_p') AS member_of;
+
 \c - :su
 SELECT regress.drop_roles('regress\_pgsr\_p%');
