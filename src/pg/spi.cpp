@@ -3,6 +3,7 @@
 #include "pg/spi.hpp"
 
 #include <cstring>
+#include <map>
 
 #include "pg/guard.hpp"
 #include "spec/secret.hpp"
@@ -155,17 +156,34 @@ void finish() {
     if (rc != SPI_OK_FINISH) spi_failed("SPI_finish", rc);
 }
 
+namespace {
+
+// The catalog reads are the same few statements on every call: each is
+// planned once per backend and kept (the plan cache replans it after DDL).
+SPIPlanPtr prepared(const std::string& sql, int n, Oid* types) {
+    static std::map<std::string, SPIPlanPtr> cache;
+    std::string key = sql;
+    for (int i = 0; i < n; ++i) key += "|" + std::to_string(types[i]);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    const char* text = sql.c_str();
+    SPIPlanPtr plan = guarded([=]() noexcept { return SPI_prepare(text, n, types); });
+    if (!plan) spi_failed("SPI_prepare", SPI_result);
+    int rc = guarded([plan]() noexcept { return SPI_keepplan(plan); });
+    if (rc != 0) spi_failed("SPI_keepplan", rc);
+    cache.emplace(std::move(key), plan);
+    return plan;
+}
+
+}  // namespace
+
 std::vector<Row> query(const std::string& sql, const std::vector<Param>& params) {
     int n = static_cast<int>(params.size());
     std::vector<Oid> types(n + 1);
     std::vector<Datum> values(n + 1);
     for (int i = 0; i < n; ++i) values[i] = param_datum(params[i], &types[i]);
-    const char* text = sql.c_str();
-    Oid* tp = types.data();
+    SPIPlanPtr plan = prepared(sql, n, types.data());
     Datum* vp = values.data();
-    int rc = guarded([=]() noexcept {
-        return SPI_execute_with_args(text, n, tp, vp, nullptr, false, 0);
-    });
+    int rc = guarded([=]() noexcept { return SPI_execute_plan(plan, vp, nullptr, false, 0); });
     if (rc != SPI_OK_SELECT) spi_failed("a catalog read", rc);
     std::vector<Row> rows;
     rows.reserve(SPI_processed);
