@@ -52,6 +52,11 @@ EXCEPTION WHEN name_too_long THEN
     RAISE WARNING 'caught 42622: %', SQLERRM;
 END $$;
 
+-- The calling role cannot sync itself (it would give its objects back to
+-- itself, and could take away its own login).
+SELECT regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_admin', '[]')$$);
+SELECT regress.error_of($$SELECT * FROM pg_sync_roles.plan(current_user, '[]')$$);
+
 -- (statement_timeout, lock_timeout and cancellation while waiting for the
 -- lock: test/isolation/specs/lock_wait.spec.)
 

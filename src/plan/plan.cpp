@@ -176,6 +176,15 @@ public:
         : req_(request), snap_(snapshot), names_(names) {}
 
     Plan run() {
+        // What the caller owns is "given back" to the caller: syncing itself
+        // would never converge, and could lock the caller out.
+        for (const DesiredRole& role : req_.roles)
+            if (role.name == snap_.caller.name) {
+                Plan p;
+                p.error = spec::Error{"22023", "role \"" + role.name +
+                                                   "\" is the calling role: it cannot be synced by itself"};
+                return p;
+            }
         for (const DesiredRole& role : req_.roles) create_role_if_missing(role.name);
         std::vector<Wants> wants;
         for (const DesiredRole& role : req_.roles) wants.push_back(resolve_ownership(role));
