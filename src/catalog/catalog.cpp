@@ -263,7 +263,7 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
         "  JOIN pg_catalog.pg_roles o ON o.oid = c.relowner"
         "  LEFT JOIN LATERAL (" + acl_subquery("c.relacl", 2, 3) + ") e ON true"
-        " WHERE c.oid = ANY ($1::pg_catalog.oid[])";
+        " WHERE c.oid = ANY ($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')";
     for (const pg::Row& row : pg::spi::query(
              sql, {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
                    Param::of(target_names(req)), Param::of(local_prefix(snap))})) {

@@ -166,7 +166,9 @@ SPIPlanPtr prepared(const std::string& sql, int n, Oid* types) {
     for (int i = 0; i < n; ++i) key += "|" + std::to_string(types[i]);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
     const char* text = sql.c_str();
-    SPIPlanPtr plan = guarded([=]() noexcept { return SPI_prepare(text, n, types); });
+    // A generic plan: custom plans would be made again on every call.
+    SPIPlanPtr plan = guarded(
+        [=]() noexcept { return SPI_prepare_cursor(text, n, types, CURSOR_OPT_GENERIC_PLAN); });
     if (!plan) spi_failed("SPI_prepare", SPI_result);
     int rc = guarded([plan]() noexcept { return SPI_keepplan(plan); });
     if (rc != 0) spi_failed("SPI_keepplan", rc);

@@ -846,3 +846,12 @@ TEST(Validate, RefusesARoleNamedTwice) {
 }
 
 }  // namespace
+
+TEST(PlanCaller, TheCallingRoleCannotSyncItself) {
+    Snapshot snap = snapshot();
+    Plan p = plan(request({desired(snap.caller.name)}), snap);
+    ASSERT_TRUE(p.error);
+    EXPECT_EQ(p.error->sqlstate, "22023");
+    EXPECT_NE(p.error->message.find("calling role"), std::string::npos) << p.error->message;
+    EXPECT_TRUE(p.statements.empty());
+}
