@@ -67,7 +67,8 @@ struct Renderer {
         return plain("GRANT " + idents(s.roles) + " TO " + idents(s.members));
     }
     Rendered operator()(const RevokeRoles& s) const {
-        return plain("REVOKE " + idents(s.roles) + " FROM " + idents(s.members));
+        return plain(std::string("REVOKE ") + (s.admin_option ? "ADMIN OPTION FOR " : "") + idents(s.roles) +
+                     " FROM " + idents(s.members));
     }
     Rendered operator()(const GrantPrivileges& s) const {
         return plain("GRANT " + join(s.privileges) + " ON " + grant_keyword(s.object.type) + " " +
@@ -76,12 +77,15 @@ struct Renderer {
     Rendered operator()(const RevokePrivileges& s) const {
         std::string what = join(s.privileges);
         if (!s.columns.empty()) what += " (" + idents(s.columns) + ")";
-        return plain(std::string("REVOKE ") + (s.grant_option ? "GRANT OPTION FOR " : "") + what +
-                     " ON " + grant_keyword(s.object.type) + " " + object_name(s.object) + " FROM " +
-                     ident(s.grantee) + (s.cascade ? " CASCADE" : ""));
-    }
-    Rendered operator()(const SetRole& s) const {
-        return plain(s.role.empty() ? "RESET ROLE" : "SET ROLE " + ident(s.role));
+        Rendered r = plain(std::string("REVOKE ") + (s.grant_option ? "GRANT OPTION FOR " : "") + what +
+                           " ON " + grant_keyword(s.object.type) + " " + object_name(s.object) + " FROM " +
+                           ident(s.grantee) + (s.cascade ? " CASCADE" : ""));
+        if (!s.as_role.empty()) {
+            r.sql = "SET ROLE " + ident(s.as_role) + "; " + r.sql;
+            r.display = r.sql;
+            r.scoped_settings = true;
+        }
+        return r;
     }
     Rendered operator()(const CreateSchema& s) const {
         return plain("CREATE SCHEMA " + ident(s.schema) + " AUTHORIZATION " + ident(s.owner));

@@ -12,6 +12,7 @@ struct Rendered {
     std::string sql;      // what is run
     std::string display;  // what is shown: sql with any password redacted
     const std::string* secret = nullptr;  // the literal to keep out of errors
+    bool scoped_settings = false;         // settings it changes are put back afterwards
 };
 
 Rendered render(const plan::Statement& statement);

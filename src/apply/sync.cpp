@@ -30,7 +30,7 @@ std::vector<pg::OutputRow> rows_of(const plan::Plan& plan, bool execute) {
     int step = 0;
     for (const plan::Statement& statement : plan.statements) {
         Rendered r = render(statement);
-        if (execute) pg::spi::execute(r.sql, r.secret);
+        if (execute) pg::spi::execute(r.sql, r.secret, r.scoped_settings);
         rows.push_back({std::to_string(++step), std::string(plan::action_name(plan::action_of(statement))),
                         r.display});
     }

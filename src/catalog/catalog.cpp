@@ -41,7 +41,7 @@ void read_roles(Snapshot& snap, const Request& req) {
             if (g.kind == spec::Kind::role_membership) names.insert(g.role);
     }
     for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text, r.rolcanlogin, r.rolvaliduntil, r.oid"
+             "SELECT r.rolname::pg_catalog.text, r.rolcanlogin, r.rolvaliduntil, r.oid, r.rolinherit"
              "  FROM pg_catalog.pg_roles r"
              " WHERE r.rolname = ANY ($1::pg_catalog.name[])",
              {Param::of(as_vector(names))})) {
@@ -49,6 +49,7 @@ void read_roles(Snapshot& snap, const Request& req) {
         st.can_login = row.boolean(1);
         st.valid_until = row.opt_int64(2);
         st.oid = row.oid(3);
+        st.inherit = row.boolean(4);
     }
 }
 
@@ -56,22 +57,30 @@ void read_memberships(Snapshot& snap, const Request& req) {
     std::vector<std::string> targets;
     for (const auto& role : req.roles) targets.push_back(role.name);
     for (const pg::Row& row : pg::spi::query(
-             "SELECT m.rolname::pg_catalog.text, g.rolname::pg_catalog.text"
+             "SELECT m.rolname::pg_catalog.text, g.rolname::pg_catalog.text, a.admin_option"
              "  FROM pg_catalog.pg_roles m"
              "  JOIN pg_catalog.pg_auth_members a ON a.member = m.oid"
              "  JOIN pg_catalog.pg_roles g ON g.oid = a.roleid"
              " WHERE m.rolname = ANY ($1::pg_catalog.name[])",
-             {Param::of(targets)}))
-        snap.roles[row.text(0)].member_of.insert(row.text(1));
+             {Param::of(targets)})) {
+        plan::RoleState& st = snap.roles[row.text(0)];
+        st.member_of.insert(row.text(1));
+        if (row.boolean(2)) st.admin_of.insert(row.text(1));
+    }
 }
 
-// A declared password is compared with the stored one only when the caller
-// could read pg_authid by hand; otherwise it is always set again.
+// The stored passwords are read only when the caller could read pg_authid by
+// hand: then a declared password already set is not set again, and a NOLOGIN
+// role that still has a password loses it.  Otherwise a declared password is
+// always set again.
 void read_passwords(Snapshot& snap, const Request& req, bool can_read_authid) {
     if (!can_read_authid) return;
     std::vector<std::string> names;
     for (const auto& role : req.roles)
-        if (role.login && role.login->declared && snap.role_exists(role.name)) names.push_back(role.name);
+        if (snap.role_exists(role.name)) {
+            names.push_back(role.name);
+            snap.roles[role.name].has_password = false;
+        }
     if (names.empty()) return;
     auto rows = pg::spi::query(
         "SELECT a.rolname::pg_catalog.text, a.rolpassword FROM pg_catalog.pg_authid a"
@@ -79,10 +88,11 @@ void read_passwords(Snapshot& snap, const Request& req, bool can_read_authid) {
         {Param::of(names)});
     for (const pg::Row& row : rows) {
         Secret stored(row.text(1));
+        plan::RoleState& st = snap.roles[row.text(0)];
+        st.has_password = true;
         for (const auto& role : req.roles)
             if (role.name == row.text(0) && role.login && role.login->declared)
-                snap.roles[role.name].password_matches =
-                    pg::password_matches(role.name, stored, *role.login->declared);
+                st.password_matches = pg::password_matches(role.name, stored, *role.login->declared);
     }
 }
 
@@ -228,7 +238,7 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
              "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[])) AS x(s, t)"
              "  JOIN pg_catalog.pg_namespace n ON n.nspname = x.s::pg_catalog.name"
              "  JOIN pg_catalog.pg_class c ON c.relname = x.t::pg_catalog.name AND c.relnamespace = n.oid"
-             " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
+             " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relpersistence <> 't'"
              " UNION "
              "SELECT true, x.s::pg_catalog.text, x.p::pg_catalog.text, c.oid"
              "  FROM ROWS FROM (pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[])) AS x(s, p)"
@@ -237,7 +247,7 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
              "                            AND d.refobjid = n.oid AND d.refobjsubid = 0"
              "                            AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
              "  JOIN pg_catalog.pg_class c ON c.oid = d.objid"
-             " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+             " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relpersistence <> 't'"
              "   AND c.relname OPERATOR(pg_catalog.~) x.p",
              {Param::of(by_schema), Param::of(by_table), Param::of(re_schema), Param::of(re_pattern)})) {
         plan::Oid oid = row.oid(3);
@@ -263,7 +273,8 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
         "  JOIN pg_catalog.pg_roles o ON o.oid = c.relowner"
         "  LEFT JOIN LATERAL (" + acl_subquery("c.relacl", 2, 3) + ") e ON true"
-        " WHERE c.oid = ANY ($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')";
+        " WHERE c.oid = ANY ($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
+        "   AND c.relpersistence <> 't'";  // another session's temporary table is not ours to change
     for (const pg::Row& row : pg::spi::query(
              sql, {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
                    Param::of(target_names(req)), Param::of(local_prefix(snap))})) {
@@ -319,6 +330,34 @@ void read_relations(Snapshot& snap, const Request& req, std::set<plan::Oid> oids
     read_relation_rows(snap, req, more);
 }
 
+// An intermediate role is reused only if nothing but this extension could
+// have made it what it is: NOLOGIN with no other attribute, a member of no
+// role, and named in exactly one ACL.  Otherwise the owner of any object
+// could grant that object to another object's intermediate role, and every
+// role synced with the first object would get the second.
+void read_trusted_intermediates(Snapshot& snap) {
+    std::set<std::string> names;
+    auto collect = [&](const std::vector<plan::AclEntry>& acl) {
+        for (const auto& e : acl)
+            if (e.grantee.rfind("_pgsr_", 0) == 0) names.insert(e.grantee);
+    };
+    for (const auto& [_, db] : snap.databases) collect(db.acl);
+    for (const auto& [_, sc] : snap.schemas) collect(sc.acl);
+    for (const auto& [_, rel] : snap.relations) collect(rel.acl);
+    if (names.empty()) return;
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
+             " WHERE r.rolname = ANY ($1::pg_catalog.name[])"
+             "   AND NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
+             "            OR r.rolreplication OR r.rolbypassrls)"
+             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid)"
+             "   AND (SELECT pg_catalog.count(*) FROM pg_catalog.pg_shdepend d"
+             "         WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+             "           AND d.refobjid = r.oid) = 1",
+             {Param::of(as_vector(names))}))
+        snap.trusted_intermediates.insert(row.text(0));
+}
+
 // How the caller stands towards every role whose rights a change may need:
 // the owners of what the request touches, and the target roles.
 void read_standing(Snapshot& snap, const Request& req) {
@@ -357,6 +396,7 @@ void read_standing(Snapshot& snap, const Request& req) {
 Snapshot read(const Request& req) {
     Snapshot snap;
     bool can_read_authid = false;
+    pg::spi::begin_reads();
     read_caller(snap, can_read_authid);
     read_roles(snap, req);
     read_memberships(snap, req);
@@ -367,22 +407,26 @@ Snapshot read(const Request& req) {
     read_touched(snap, req, touched_schemas, relation_oids);
     read_relations(snap, req, relation_oids);
     read_schemas(snap, req, touched_schemas);
+    read_trusted_intermediates(snap);
     read_standing(snap, req);
+    pg::spi::end_reads();
     return snap;
 }
 
 std::vector<std::string> unused_intermediate_roles() {
     std::vector<std::string> out;
+    pg::spi::begin_reads();
     for (const pg::Row& row : pg::spi::query(
              "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
-             " WHERE (pg_catalog.starts_with(r.rolname::pg_catalog.text, $1)"
-             "        OR pg_catalog.starts_with(r.rolname::pg_catalog.text, '_pgsr_local_'))"
+             " WHERE r.rolname OPERATOR(pg_catalog.~) $1"
+             "   AND NOT r.rolcanlogin"
              "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_shdepend d"
              "                    WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
              "                      AND d.refobjid = r.oid)"
              " ORDER BY 1",
-             {Param::of(plan::connect_role_prefix())}))
+             {Param::of(plan::intermediate_name_pattern())}))
         out.push_back(row.text(0));
+    pg::spi::end_reads();
     return out;
 }
 

@@ -16,6 +16,7 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "mb/pg_wchar.h"
 #include "utils/lsyscache.h"
 }
 
@@ -111,10 +112,16 @@ int sqlstate_code(const std::string& s) {
     return MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4]);
 }
 
-void copy(char* dst, std::size_t n, const std::string& src) {
-    std::size_t len = std::min(n - 1, src.size());
-    memcpy(dst, src.data(), len);
+// Copies without allocating (this runs in catch blocks), cut at a
+// character boundary of the server encoding.
+void copy(char* dst, std::size_t n, const char* a, const char* b = "") {
+    std::size_t la = strlen(a), lb = strlen(b);
+    std::size_t len = std::min(n - 1, la + lb);
+    std::size_t first = std::min(len, la);
+    memcpy(dst, a, first);
+    memcpy(dst + first, b, len - first);
     dst[len] = '\0';
+    if (la + lb > len) dst[pg_mbcliplen(dst, static_cast<int>(len), static_cast<int>(len))] = '\0';
 }
 
 template <typename Body>
@@ -127,8 +134,8 @@ void catching(Caught& c, Body body) noexcept {
         c.ours = true;
         c.sqlstate = sqlstate_code(e.sqlstate());
         copy(c.message, sizeof c.message, e.what());
-        copy(c.detail, sizeof c.detail, e.detail());
-        copy(c.hint, sizeof c.hint, e.hint());
+        copy(c.detail, sizeof c.detail, e.detail().c_str());
+        copy(c.hint, sizeof c.hint, e.hint().c_str());
     } catch (const std::bad_alloc&) {
         c.ours = true;
         c.sqlstate = ERRCODE_OUT_OF_MEMORY;
@@ -136,7 +143,7 @@ void catching(Caught& c, Body body) noexcept {
     } catch (const std::exception& e) {
         c.ours = true;
         c.sqlstate = ERRCODE_INTERNAL_ERROR;
-        copy(c.message, sizeof c.message, std::string("pg_sync_roles: ") + e.what());
+        copy(c.message, sizeof c.message, "pg_sync_roles: ", e.what());
     } catch (...) {
         c.ours = true;
         c.sqlstate = ERRCODE_INTERNAL_ERROR;
@@ -152,12 +159,13 @@ void raise(const Caught& c) {
     hide_statement = false;
     if (c.edata) {
         c.edata->hide_stmt = c.edata->hide_stmt || hide;
+        c.edata->hide_ctx = c.edata->hide_ctx || hide;
         ReThrowError(c.edata);
     }
     if (c.ours)
         ereport(ERROR, (errcode(c.sqlstate), errmsg_internal("%s", c.message),
                         c.detail[0] ? errdetail_internal("%s", c.detail) : 0,
-                        c.hint[0] ? errhint("%s", c.hint) : 0, errhidestmt(hide)));
+                        c.hint[0] ? errhint("%s", c.hint) : 0, errhidestmt(hide), errhidecontext(hide)));
 }
 
 }  // namespace

@@ -9,12 +9,15 @@
 #include "spec/secret.hpp"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "port.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 }
 
 namespace pgsr::pg {
@@ -146,9 +149,28 @@ Row copy_row(HeapTuple tuple, TupleDesc desc) {
 
 namespace spi {
 
+namespace {
+bool reading = false;  // inside begin_reads() .. end_reads()
+}  // namespace
+
 void connect() {
+    reading = false;
     int rc = guarded([]() noexcept { return SPI_connect(); });
     if (rc != SPI_OK_CONNECT) spi_failed("SPI_connect", rc);
+}
+
+void begin_reads() {
+    guarded([]() noexcept {
+        CommandCounterIncrement();
+        PushActiveSnapshot(GetTransactionSnapshot());
+    });
+    reading = true;
+}
+
+// Not called when an error ends the call: aborting pops the snapshot.
+void end_reads() {
+    reading = false;
+    guarded([]() noexcept { PopActiveSnapshot(); });
 }
 
 void finish() {
@@ -185,7 +207,8 @@ std::vector<Row> query(const std::string& sql, const std::vector<Param>& params)
     for (int i = 0; i < n; ++i) values[i] = param_datum(params[i], &types[i]);
     SPIPlanPtr plan = prepared(sql, n, types.data());
     Datum* vp = values.data();
-    int rc = guarded([=]() noexcept { return SPI_execute_plan(plan, vp, nullptr, false, 0); });
+    bool read_only = reading;  // read-only SPI runs in the active (pushed) snapshot
+    int rc = guarded([=]() noexcept { return SPI_execute_plan(plan, vp, nullptr, read_only, 0); });
     if (rc != SPI_OK_SELECT) spi_failed("a catalog read", rc);
     std::vector<Row> rows;
     rows.reserve(SPI_processed);
@@ -212,11 +235,19 @@ char* scrub(char* text, const std::string& secret) {
 
 }  // namespace
 
-void execute(const std::string& sql, const std::string* secret) {
+void execute(const std::string& sql, const std::string* secret, bool scoped_settings) {
     const char* text = sql.c_str();
     int rc;
     try {
-        rc = guarded([text]() noexcept { return SPI_execute(text, false, 0); });
+        if (scoped_settings)
+            rc = guarded([text]() noexcept {
+                int level = NewGUCNestLevel();
+                int r = SPI_execute(text, false, 0);
+                AtEOXact_GUC(false, level);  // settings back as before the statement
+                return r;
+            });
+        else
+            rc = guarded([text]() noexcept { return SPI_execute(text, false, 0); });
     } catch (const Error& e) {
         if (secret) {
             auto* ed = static_cast<ErrorData*>(e.edata());

@@ -51,12 +51,19 @@ namespace spi {
 void connect();
 void finish();
 
-// A read: SPI_execute_with_args, parameters as $1, $2, ...
+// A read: a kept plan run with parameters $1, $2, ...
 std::vector<Row> query(const std::string& sql, const std::vector<Param>& params = {});
+
+// Between these, every read sees one snapshot (taken at begin_reads), so
+// that the reads of one catalog pass agree with each other.
+void begin_reads();
+void end_reads();
 
 // A utility statement.  `secret`, when given, is a literal inside `sql` that
 // must not reach an error message or its context: it is cut out of any error.
-void execute(const std::string& sql, const std::string* secret = nullptr);
+// With `scoped_settings`, settings the statement changes (SET ROLE) are put
+// back as they were afterwards, as for a function's SET clause.
+void execute(const std::string& sql, const std::string* secret = nullptr, bool scoped_settings = false);
 }  // namespace spi
 
 std::string quote_ident(const std::string& name);

@@ -16,8 +16,14 @@ extern "C" {
 namespace pgsr::pg {
 
 namespace {
-std::string message_of(const Error& e) {
+// Bad input is a data exception (class 22: invalid_datetime_format,
+// invalid_regular_expression, ...).  Anything else -- a cancel, a timeout,
+// out of memory -- is not the document's fault and goes on as it is.
+std::string input_error(const Error& e) {
     auto* ed = static_cast<ErrorData*>(e.edata());
+    if (ERRCODE_TO_CATEGORY(ed->sqlerrcode) != ERRCODE_DATA_EXCEPTION &&
+        ed->sqlerrcode != ERRCODE_PROGRAM_LIMIT_EXCEEDED)  // "regular expression is too complex"
+        throw e;
     return ed->message ? ed->message : "invalid value";
 }
 }  // namespace
@@ -39,7 +45,7 @@ std::optional<Timestamp> parse_timestamptz(const std::string& text, std::string*
         });
         return out;
     } catch (const Error& e) {
-        *error = message_of(e);
+        *error = input_error(e);
         return std::nullopt;
     }
 }
@@ -60,7 +66,7 @@ std::optional<std::string> regex_error(const std::string& pattern) {
         });
         return std::nullopt;
     } catch (const Error& e) {
-        return message_of(e);
+        return input_error(e);
     }
 }
 

@@ -6,6 +6,7 @@
 #include "plan/plan.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -20,7 +21,6 @@ const char* action_name(Action a) {
         case Action::revoke: return "revoke";
         case Action::alter_owner: return "alter_owner";
         case Action::drop_role: return "drop_role";
-        case Action::set_role: return "set_role";
     }
     return "unknown";
 }
@@ -37,7 +37,6 @@ Action action_of(const Statement& s) {
         Action operator()(const CreateSchema&) const { return Action::create_schema; }
         Action operator()(const AlterOwner&) const { return Action::alter_owner; }
         Action operator()(const DropRole&) const { return Action::drop_role; }
-        Action operator()(const SetRole&) const { return Action::set_role; }
     };
     return std::visit(Visitor{}, s);
 }
@@ -52,6 +51,11 @@ std::string local_role_prefix(Oid database_oid, spec::Kind kind) {
         case spec::Kind::table_select: return p + "table_select_";
         default: return p;
     }
+}
+
+std::string intermediate_name_pattern() {
+    return "^(_pgsr_global_database_connect_|_pgsr_local_[0-9]+_(schema_usage|schema_create|table_select)_)"
+           "[0-9a-f]{8}$";
 }
 
 ObjectType relation_type(char relkind) {
@@ -83,6 +87,9 @@ std::optional<spec::Error> validate(const Request& request) {
     for (const DesiredRole& role : request.roles) {
         if (!seen.insert(role.name).second)
             return spec::Error{"22023", "role \"" + role.name + "\" is named more than once"};
+        if (role.name.rfind("pg_", 0) == 0)
+            return spec::Error{"22023", "role \"" + role.name +
+                                            "\" is reserved: roles starting with \"pg_\" are not synced"};
         for (const spec::Grant& g : role.grants) {
             if (g.kind == spec::Kind::role_membership && g.role == role.name)
                 return spec::Error{"22023", spec::element_path(role.path, g.index) +
@@ -112,17 +119,33 @@ std::vector<std::vector<std::string>> chunks(const std::vector<std::string>& ite
     return out;
 }
 
+bool hex8(const std::string& s, std::size_t from) {
+    if (s.size() != from + 8) return false;
+    for (std::size_t i = from; i < s.size(); ++i)
+        if (!std::isdigit(static_cast<unsigned char>(s[i])) && (s[i] < 'a' || s[i] > 'f')) return false;
+    return true;
+}
+
 // The intermediate role already holding `privilege` on an object, found
-// through the object's ACL (never by name alone).
+// through the object's ACL (never by name alone): named prefix + 8 hex
+// digits, holding exactly that privilege here (no other, no grant option),
+// and trusted (see Snapshot::trusted_intermediates).
 std::optional<std::string> intermediate_in_acl(const std::vector<AclEntry>& acl,
                                                const std::string& prefix,
-                                               const std::string& privilege) {
-    std::optional<std::string> best;
-    for (const AclEntry& e : acl)
-        if (e.privilege == privilege && e.grantee.compare(0, prefix.size(), prefix) == 0 &&
-            (!best || e.grantee < *best))
-            best = e.grantee;
-    return best;
+                                               const std::string& privilege,
+                                               const std::set<std::string>& trusted) {
+    std::map<std::string, int> other;  // candidate -> entries other than the one wanted
+    std::set<std::string> holding;
+    for (const AclEntry& e : acl) {
+        if (e.grantee.compare(0, prefix.size(), prefix) != 0 || !hex8(e.grantee, prefix.size())) continue;
+        if (e.privilege == privilege && !e.grantable)
+            holding.insert(e.grantee);
+        else
+            ++other[e.grantee];
+    }
+    for (const std::string& name : holding)  // in name order
+        if (!other.count(name) && trusted.count(name)) return name;
+    return std::nullopt;
 }
 
 ByGrantor held_by(const std::vector<AclEntry>& acl, const std::string& role) {
@@ -141,6 +164,18 @@ bool passed_on(const std::vector<AclEntry>& acl, const std::string& role, const 
 }
 
 std::vector<std::string> sorted(const PrivilegeSet& s) { return {s.begin(), s.end()}; }
+
+RevokePrivileges revoke_of(std::vector<std::string> privileges, const ObjectRef& object, const std::string& grantee,
+                           std::vector<std::string> columns, bool grant_option, bool cascade) {
+    RevokePrivileges r;
+    r.privileges = std::move(privileges);
+    r.object = object;
+    r.grantee = grantee;
+    r.columns = std::move(columns);
+    r.grant_option = grant_option;
+    r.cascade = cascade;
+    return r;
+}
 
 // After ALTER ... OWNER the old owner's grants are recorded as the new owner's.
 ByGrantor regranted(ByGrantor have, const std::string& from, const std::string& to) {
@@ -272,7 +307,12 @@ private:
     }
     std::string relation_owner(Oid oid) const {
         if (auto it = relation_owner_.find(oid); it != relation_owner_.end()) return it->second;
-        return snap_.relations.at(oid).owner;
+        auto it = snap_.relations.find(oid);
+        return it == snap_.relations.end() ? "" : it->second.owner;
+    }
+    const Relation* relation(Oid oid) const {
+        auto it = snap_.relations.find(oid);
+        return it == snap_.relations.end() ? nullptr : &it->second;
     }
 
     // ----------------------------------------------------------- ownership
@@ -284,14 +324,27 @@ private:
             if (g.kind == spec::Kind::schema_ownership) w.own_schemas.insert(g.schema);
             if (g.kind != spec::Kind::table_ownership) continue;
             auto it = snap_.relation_by_name.find({g.schema, g.table});
-            if (it != snap_.relation_by_name.end())
-                w.own_relations.insert(it->second);
-            else if (!snap_.schemas.count(g.schema))
+            const Relation* rel = it == snap_.relation_by_name.end() ? nullptr : relation(it->second);
+            if (rel && rel->linked)
+                notice(role, g, "sequence \"" + g.schema + "\".\"" + g.table +
+                                    "\" belongs to a table column: its owner is its table's");
+            else if (rel)
+                w.own_relations.insert(rel->oid);
+            else if (!snap_.schemas.count(g.schema) && !schema_declared_owned(g.schema))
                 notice(role, g, schema_text(g.schema) + " does not exist");
             else
                 notice(role, g, "table \"" + g.schema + "\".\"" + g.table + "\" does not exist");
         }
         return w;
+    }
+
+    // Whether a role of the request declares it owns the schema (which is
+    // then created if missing).
+    bool schema_declared_owned(const std::string& s) const {
+        for (const DesiredRole& r : req_.roles)
+            for (const spec::Grant& g : r.grants)
+                if (g.kind == spec::Kind::schema_ownership && g.schema == s) return true;
+        return false;
     }
 
     // Whether another role of the request declares it owns the schema.
@@ -331,7 +384,9 @@ private:
         auto touched = snap_.touched_schemas.find(r);
         if (touched == snap_.touched_schemas.end()) return;
         for (const std::string& s : touched->second) {
-            const Schema& sc = snap_.schemas.at(s);
+            auto it = snap_.schemas.find(s);
+            if (it == snap_.schemas.end()) continue;
+            const Schema& sc = it->second;
             if (sc.owner != r || w.own_schemas.count(s) || schema_claimed_by_other(r, s)) continue;
             need_rights_of(r, schema_text(s));
             schemas_.push_back(AlterOwner{schema_ref(s), snap_.caller.name});
@@ -344,19 +399,25 @@ private:
         for (Oid seq : rel.owned_sequences) relation_owner_[seq] = owner;
     }
 
+    // Whether `role` will hold `privilege` on the schema directly when its
+    // tables change owner: not from entries it had as the schema's owner if
+    // this plan gives the schema away (they become the new owner's).
     bool has_direct(const std::string& role, const std::string& schema, const std::string& privilege) {
+        if (temporary_create_.count({role, schema})) return true;
         auto it = snap_.schemas.find(schema);
         if (it == snap_.schemas.end()) return false;
+        if (it->second.owner == role && schema_owner(schema) != role) return false;
         for (const auto& [_, privs] : held_by(it->second.acl, role))
             if (privs.count(privilege)) return true;
-        return temporary_create_.count({role, schema}) != 0;
+        return false;
     }
 
     void plan_table_owners(const DesiredRole& role, const Wants& w) {
         const std::string& r = role.name;
         for (Oid oid : w.own_relations) {
-            const Relation& rel = snap_.relations.at(oid);
-            if (rel.owner == r) continue;
+            const Relation* found = relation(oid);
+            if (!found || found->owner == r) continue;
+            const Relation& rel = *found;
             // ALTER ... OWNER needs the new owner to have CREATE on the
             // schema; it is given here and taken back with the other direct
             // privileges unless schema_create is declared direct.
@@ -404,7 +465,7 @@ private:
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
         std::optional<std::string> existing =
-            intermediate_in_acl(db->second.acl, connect_role_prefix(), "CONNECT");
+            intermediate_in_acl(db->second.acl, connect_role_prefix(), "CONNECT", snap_.trusted_intermediates);
         std::string name = existing ? *existing : new_role_name(connect_role_prefix());
         if (!existing) {
             intermediates_.push_back(CreateRole{name});
@@ -423,7 +484,7 @@ private:
         std::string prefix = local_role_prefix(snap_.database_oid, kind);
         std::optional<std::string> existing;
         if (auto it = snap_.schemas.find(s); it != snap_.schemas.end())
-            existing = intermediate_in_acl(it->second.acl, prefix, kind_privilege(kind));
+            existing = intermediate_in_acl(it->second.acl, prefix, kind_privilege(kind), snap_.trusted_intermediates);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
             intermediates_.push_back(CreateRole{name});
@@ -439,7 +500,8 @@ private:
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
         std::string prefix = local_role_prefix(snap_.database_oid, spec::Kind::table_select);
-        std::optional<std::string> existing = intermediate_in_acl(rel.acl, prefix, "SELECT");
+        std::optional<std::string> existing =
+            intermediate_in_acl(rel.acl, prefix, "SELECT", snap_.trusted_intermediates);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
             intermediates_.push_back(CreateRole{name});
@@ -467,8 +529,22 @@ private:
         return {};
     }
 
+    // A NOINHERIT role gets nothing from membership of an intermediate role.
+    void check_inherits(const DesiredRole& role, const spec::Grant& g) {
+        if (error_ || state_of(role.name).inherit) return;
+        bool indirect = g.kind == spec::Kind::database_connect ||
+                        (!g.direct && (g.kind == spec::Kind::schema_usage || g.kind == spec::Kind::schema_create ||
+                                       g.kind == spec::Kind::table_select));
+        if (!indirect) return;
+        error_ = spec::Error{
+            "22023", spec::element_path(role.path, g.index) + ": role \"" + role.name +
+                         "\" is NOINHERIT, so the privileges of intermediate roles would not apply to it" +
+                         (g.kind == spec::Kind::database_connect ? "" : "; declare it \"direct\": true")};
+    }
+
     void resolve_grants(const DesiredRole& role, Wants& w) {
         for (const spec::Grant& g : role.grants) {
+            check_inherits(role, g);
             switch (g.kind) {
                 case spec::Kind::role_membership:
                     create_role_if_missing(g.role);
@@ -489,10 +565,12 @@ private:
                     break;
                 case spec::Kind::table_select:
                     for (Oid oid : selected_relations(role, g)) {
+                        const Relation* rel = relation(oid);
+                        if (!rel) continue;  // gone between two reads
                         if (g.direct)
                             w.relation_direct[oid].insert("SELECT");
                         else
-                            w.memberships.insert(table_intermediate(snap_.relations.at(oid)));
+                            w.memberships.insert(table_intermediate(*rel));
                     }
                     break;
                 case spec::Kind::schema_ownership:
@@ -525,10 +603,10 @@ private:
             if (!revoke_allowed) continue;
             if (!extra.empty())
                 revoke_as(grantor, owner, what,
-                          RevokePrivileges{sorted(extra), ref, role, {}, false, passed_on(acl, role, extra)});
+                          revoke_of(sorted(extra), ref, role, {}, false, passed_on(acl, role, extra)));
             if (!options.empty())
                 revoke_as(grantor, owner, what,
-                          RevokePrivileges{sorted(options), ref, role, {}, true, passed_on(acl, role, options)});
+                          revoke_of(sorted(options), ref, role, {}, true, passed_on(acl, role, options)));
         }
         PrivilegeSet missing;
         std::set_difference(want.begin(), want.end(), held.begin(), held.end(),
@@ -547,12 +625,9 @@ private:
             privileges_.push_back(std::move(revoke));
             return;
         }
-        need_rights_of(grantor, what);
-        privileges_.push_back(SetRole{grantor});
+        need_rights_of(grantor, what, true);  // SET ROLE needs membership only
+        revoke.as_role = grantor;
         privileges_.push_back(std::move(revoke));
-        // Back to how the caller was: RESET ROLE, or its own SET ROLE.
-        const std::string& setting = snap_.caller.role_setting;
-        privileges_.push_back(SetRole{setting == "none" ? "" : setting});
     }
 
     void plan_direct_privileges(const std::string& role, const Wants& w) {
@@ -601,12 +676,14 @@ private:
         std::map<std::string, std::set<std::string>> by_grantor;
         bool cascade = false;
         for (const ColumnAclEntry& c : rel.columns) {
-            if (c.entry.grantee == role) by_grantor[c.entry.grantor].insert(c.column);
+            // After ALTER ... OWNER the old owner's grants are the new owner's.
+            const std::string& grantor = c.entry.grantor == rel.owner ? owner : c.entry.grantor;
+            if (c.entry.grantee == role) by_grantor[grantor].insert(c.column);
             if (c.entry.grantor == role && c.entry.grantee != role) cascade = true;
         }
         for (const auto& [grantor, cols] : by_grantor)
             revoke_as(grantor, owner, relation_text(rel),
-                      RevokePrivileges{{"ALL"}, relation_ref(rel), role, sorted(cols), false, cascade});
+                      revoke_of({"ALL"}, relation_ref(rel), role, sorted(cols), false, cascade));
     }
 
     // ------------------------------------------------------ login, members
@@ -614,7 +691,7 @@ private:
     void plan_login(const DesiredRole& role) {
         const RoleState& st = state_of(role.name);
         if (!role.login) {
-            if (st.can_login) logins_.push_back(RemoveLogin{role.name});
+            if (st.can_login || st.has_password.value_or(false)) logins_.push_back(RemoveLogin{role.name});
             return;
         }
         const DesiredLogin& want = *role.login;
@@ -626,15 +703,29 @@ private:
         logins_.push_back(std::move(s));
     }
 
+    // Another database's intermediate roles are that database's to manage:
+    // revoking them here would undo its syncs, and its syncs these.
+    bool other_databases(const std::string& role) const {
+        static const std::string local = "_pgsr_local_";
+        std::string ours = local + std::to_string(snap_.database_oid) + "_";
+        return role.rfind(local, 0) == 0 && role.rfind(ours, 0) != 0;
+    }
+
     void plan_memberships(const std::string& member, const std::set<std::string>& wanted) {
         const RoleState& st = state_of(member);
-        std::vector<std::string> to_grant, to_revoke;
+        std::vector<std::string> to_grant, to_revoke, admin;
         std::set_difference(wanted.begin(), wanted.end(), st.member_of.begin(), st.member_of.end(),
                             std::back_inserter(to_grant));
-        std::set_difference(st.member_of.begin(), st.member_of.end(), wanted.begin(), wanted.end(),
-                            std::back_inserter(to_revoke));
+        for (const std::string& r : st.member_of) {
+            if (wanted.count(r)) {
+                if (st.admin_of.count(r)) admin.push_back(r);  // ADMIN OPTION is never declared
+            } else if (!other_databases(r)) {
+                to_revoke.push_back(r);
+            }
+        }
         if (!to_grant.empty()) grant_sets_[to_grant].push_back(member);
         if (!to_revoke.empty()) revoke_sets_[to_revoke].push_back(member);
+        if (!admin.empty()) admin_sets_[admin].push_back(member);
     }
 
     // ------------------------------------------------------- assembly
@@ -667,7 +758,11 @@ private:
         std::vector<Statement> memberships;
         emit_memberships<GrantRoles>(grant_sets_, memberships);
         emit_memberships<RevokeRoles>(revoke_sets_, memberships);
+        std::vector<Statement> admin;
+        emit_memberships<RevokeRoles>(admin_sets_, admin);
+        for (Statement& st : admin) std::get<RevokeRoles>(st).admin_option = true;
         append(memberships);
+        append(admin);
         for (const auto& c : chunks(rights, kMembershipChunk))
             p.statements.push_back(RevokeRoles{c, {snap_.caller.name}});
         p.notices = std::move(notices_);
@@ -680,7 +775,7 @@ private:
     const NameSource& names_;
 
     std::vector<Statement> roles_, schemas_, tables_, intermediates_, privileges_, logins_;
-    std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, revoke_sets_;
+    std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, revoke_sets_, admin_sets_;
     std::set<std::string> created_, allocated_, rights_, created_schemas_;
     std::map<std::string, std::string> intermediates_by_object_;
     std::map<std::string, std::string> schema_owner_;  // owners this plan sets

@@ -14,7 +14,7 @@
 namespace pgsr::plan {
 
 // The documented set of words in the `action` column.
-enum class Action { create_role, alter_role, create_schema, grant, revoke, alter_owner, drop_role, set_role };
+enum class Action { create_role, alter_role, create_schema, grant, revoke, alter_owner, drop_role };
 const char* action_name(Action a);
 
 enum class ObjectType {
@@ -54,6 +54,7 @@ struct GrantRoles {
 struct RevokeRoles {
     std::vector<std::string> roles;
     std::vector<std::string> members;
+    bool admin_option = false;  // REVOKE ADMIN OPTION FOR: the membership stays
 };
 struct GrantPrivileges {
     std::vector<std::string> privileges;
@@ -67,12 +68,10 @@ struct RevokePrivileges {
     std::vector<std::string> columns;  // column privileges: REVOKE ALL (columns)
     bool grant_option = false;         // REVOKE GRANT OPTION FOR: the privilege stays
     bool cascade = false;              // the grantee passed the privilege on
-};
-// Acting as another role, for a REVOKE of what that role (not the owner)
-// granted: PostgreSQL 15 accepts GRANTED BY only for the current user.
-// An empty role is RESET ROLE.
-struct SetRole {
-    std::string role;
+    // What a role other than the owner granted, only that role can revoke on
+    // PostgreSQL 15 (GRANTED BY accepts only the current user): the REVOKE
+    // runs after SET ROLE to it, and the setting is put back afterwards.
+    std::string as_role;
 };
 struct CreateSchema {
     std::string schema;
@@ -87,8 +86,7 @@ struct DropRole {
 };
 
 using Statement = std::variant<CreateRole, SetLogin, RemoveLogin, GrantRoles, RevokeRoles,
-                               GrantPrivileges, RevokePrivileges, CreateSchema, AlterOwner, DropRole,
-                               SetRole>;
+                               GrantPrivileges, RevokePrivileges, CreateSchema, AlterOwner, DropRole>;
 
 Action action_of(const Statement& s);
 
@@ -120,8 +118,10 @@ Plan drop_plan(const std::vector<std::string>& roles);
 // The object type of a pg_class relkind.
 ObjectType relation_type(char relkind);
 
-// Intermediate role name prefixes, as the Python library pg-sync-roles uses them.
+// Intermediate role name prefixes, as the Python library pg-sync-roles uses
+// them, and a regular expression matching any intermediate role's full name.
 std::string connect_role_prefix();
 std::string local_role_prefix(Oid database_oid, spec::Kind kind);
+std::string intermediate_name_pattern();
 
 }  // namespace pgsr::plan

@@ -53,9 +53,12 @@ struct Caller {
 struct RoleState {
     Oid oid = 0;
     bool can_login = false;
+    bool inherit = true;                   // rolinherit
     std::optional<Timestamp> valid_until;  // NULL in the catalog: forever
     bool password_matches = false;         // the declared password is already set
+    std::optional<bool> has_password;      // known only to a caller who can read pg_authid
     std::set<std::string> member_of;       // roles it is a direct member of
+    std::set<std::string> admin_of;        // ... WITH ADMIN OPTION
 };
 
 // One privilege of one ACL entry, as aclexplode() returns it.
@@ -118,6 +121,9 @@ struct Snapshot {
     std::map<std::string, std::set<Oid>> touched_relations;
     std::map<std::string, std::set<std::string>> touched_schemas;
     std::map<std::string, Standing> standing;  // roles whose rights a change may need
+    // Intermediate roles (found in the ACLs above) fit to be reused: NOLOGIN,
+    // no other attribute, a member of nothing, named in exactly one ACL.
+    std::set<std::string> trusted_intermediates;
 
     bool role_exists(const std::string& name) const { return roles.count(name) != 0; }
 };

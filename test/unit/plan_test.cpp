@@ -522,6 +522,7 @@ TEST(PlanConnect, ExistingIntermediateIsFoundInTheAclAndReused) {
     snap.roles["alice"] = role_state();
     snap.databases["warehouse"] = database("dbowner", {acl("", "CONNECT"), acl("dbowner", "CONNECT"),
                                                        acl(kConnect + "1a2b3c4d", "CONNECT")});
+    snap.trusted_intermediates = {kConnect + "1a2b3c4d"};
     Names names;
     Plan p = make_plan(request({desired("alice", {connect("warehouse", 0)})}), snap, names.source());
     EXPECT_EQ(describe(p), (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
@@ -533,6 +534,7 @@ TEST(PlanConnect, ExistingIntermediateAlreadyGrantedNeedsNothing) {
     Snapshot snap = snapshot();
     snap.roles["alice"] = role_state({kConnect + "1a2b3c4d"});
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "1a2b3c4d", "CONNECT")});
+    snap.trusted_intermediates = {kConnect + "1a2b3c4d"};
     EXPECT_TRUE(plan(request({desired("alice", {connect("warehouse", 0)})}), snap).empty());
 }
 
@@ -542,6 +544,7 @@ TEST(PlanConnect, OfSeveralIntermediatesInTheAclTheFirstByNameIsUsed) {
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "77777777", "CONNECT"),
                                                        acl(kConnect + "00000abc", "CONNECT"),
                                                        acl(kConnect + "ffffffff", "CONNECT")});
+    snap.trusted_intermediates = {kConnect + "77777777", kConnect + "00000abc", kConnect + "ffffffff"};
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
               (Statements{"GrantRoles " + kConnect + "00000abc TO alice"}));
 }
@@ -565,6 +568,37 @@ TEST(PlanConnect, IntermediateWithAnotherPrivilegeIsNotReused) {
     expect_not_reused(acl(kConnect + "1a2b3c4d", "TEMPORARY"));
     expect_not_reused(acl(kConnect + "1a2b3c4d", "CREATE"));
     expect_not_reused(acl(kConnect + "1a2b3c4d", "connect"));
+}
+
+TEST(PlanConnect, UntrustedIntermediateIsNotReused) {
+    // Named right and holding CONNECT, but not trusted (it logs in, is a
+    // member of something, or is named in another ACL too).
+    expect_not_reused(acl(kConnect + "1a2b3c4d", "CONNECT"));
+}
+
+TEST(PlanConnect, IntermediateHoldingMoreThanThePrivilegeIsNotReused) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.standing["dbowner"].has_privileges = true;
+    snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "1a2b3c4d", "CONNECT"),
+                                                       acl(kConnect + "1a2b3c4d", "CREATE")});
+    snap.trusted_intermediates = {kConnect + "1a2b3c4d"};
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), 3u);
+    AclEntry grantable = acl(kConnect + "1a2b3c4d", "CONNECT");
+    grantable.grantable = true;
+    snap.databases["warehouse"] = database("dbowner", {grantable});
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), 3u);
+}
+
+TEST(PlanConnect, IntermediateNameMustEndInEightHexDigits) {
+    for (const char* suffix : {"1a2b3c4", "1a2b3c4d5", "1A2B3C4D", "ops_team"}) {
+        Snapshot snap = snapshot();
+        snap.roles["alice"] = role_state();
+        snap.standing["dbowner"].has_privileges = true;
+        snap.databases["warehouse"] = database("dbowner", {acl(kConnect + suffix, "CONNECT")});
+        snap.trusted_intermediates = {kConnect + suffix};
+        EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), 3u) << suffix;
+    }
 }
 
 TEST(PlanConnect, RoleWithAnotherPrefixIsNotReused) {
@@ -666,6 +700,7 @@ TEST(PlanConnect, UndeclaredConnectMembershipIsRevoked) {
     snap.roles["alice"] = role_state({kConnect + "11111111", kConnect + "22222222"});
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "11111111", "CONNECT")});
     snap.databases["lake"] = database("dbowner", {acl(kConnect + "22222222", "CONNECT")});
+    snap.trusted_intermediates = {kConnect + "11111111", kConnect + "22222222"};
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
               (Statements{"RevokeRoles " + kConnect + "22222222 FROM alice"}));
 }
@@ -784,6 +819,7 @@ TEST(PlanRights, OrdinaryPlansHaveNoError) {
 TEST(PlanRights, NotWhenTheIntermediateAlreadyExists) {
     Snapshot snap = owner_snapshot();
     snap.databases["warehouse"].acl = {acl(kConnect + "1a2b3c4d", "CONNECT")};
+    snap.trusted_intermediates = {kConnect + "1a2b3c4d"};
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
               (Statements{"CreateRole alice", "GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
 }

@@ -1,0 +1,1919 @@
+// Tests of the planner for schemas and table-like objects: schema_usage,
+// schema_create, schema_ownership, table_select (by name and by pattern),
+// table_ownership; revocation of undeclared direct privileges (grant options,
+// CASCADE, other grantors through RevokePrivileges::as_role, column
+// privileges, preserved schemas); ownership transfers and give-backs; the
+// caller's temporary rights; validate(); the order of the phases; and
+// idempotence.
+//
+// Everything is built by hand: a Request, a Snapshot filled field by field,
+// and a NameSource that counts.  Each statement is described as one line so
+// that whole plans compare at once.
+//
+// A test marked GTEST_SKIP() << "KNOWN: ..." asserts what the planner should do
+// and currently does not (see the comment above each).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "plan/plan.hpp"
+
+namespace {
+
+using namespace pgsr::plan;
+namespace spec = pgsr::spec;
+using Statements = std::vector<std::string>;
+
+// ------------------------------------------------------------ describing statements
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+
+std::string type_text(ObjectType t) {
+    switch (t) {
+        case ObjectType::database: return "database";
+        case ObjectType::schema: return "schema";
+        case ObjectType::table: return "table";
+        case ObjectType::view: return "view";
+        case ObjectType::materialized_view: return "materialized_view";
+        case ObjectType::foreign_table: return "foreign_table";
+        case ObjectType::sequence: return "sequence";
+    }
+    return "?";
+}
+
+std::string object_text(const ObjectRef& o) {
+    if (o.type == ObjectType::database || o.type == ObjectType::schema) {
+        // Only relations carry a schema.
+        return type_text(o.type) + " " + o.name + (o.schema.empty() ? "" : " <schema=" + o.schema + ">");
+    }
+    return type_text(o.type) + " " + o.schema + "." + o.name;
+}
+
+// One line per statement, every field that matters shown.
+struct Describe {
+    std::string operator()(const CreateRole& s) const { return "CreateRole " + s.role; }
+    std::string operator()(const SetLogin& s) const {
+        return "SetLogin " + s.role + " password=" + (s.password ? s.password->reveal() : "<keep>") +
+               " valid_until=" + s.valid_until;
+    }
+    std::string operator()(const RemoveLogin& s) const { return "RemoveLogin " + s.role; }
+    std::string operator()(const GrantRoles& s) const {
+        return "GrantRoles " + join(s.roles) + " TO " + join(s.members);
+    }
+    std::string operator()(const RevokeRoles& s) const {
+        return "RevokeRoles " + join(s.roles) + " FROM " + join(s.members);
+    }
+    std::string operator()(const GrantPrivileges& s) const {
+        return "GrantPrivileges " + join(s.privileges) + " ON " + object_text(s.object) + " TO " + s.grantee;
+    }
+    std::string operator()(const RevokePrivileges& s) const {
+        return (s.as_role.empty() ? "" : "AS " + s.as_role + ": ") + "RevokePrivileges " + (s.grant_option ? "GRANT OPTION FOR " : "") + join(s.privileges) +
+               " ON " + object_text(s.object) + (s.columns.empty() ? "" : " (" + join(s.columns) + ")") + " FROM " +
+               s.grantee + (s.cascade ? " CASCADE" : "");
+    }
+    std::string operator()(const CreateSchema& s) const {
+        return "CreateSchema " + s.schema + " AUTHORIZATION " + s.owner;
+    }
+    std::string operator()(const AlterOwner& s) const { return "AlterOwner " + object_text(s.object) + " TO " + s.owner; }
+    std::string operator()(const DropRole& s) const { return "DropRole " + join(s.roles); }
+};
+
+Statements describe(const Plan& p) {
+    Statements out;
+    for (const Statement& s : p.statements) out.push_back(std::visit(Describe{}, s));
+    return out;
+}
+
+std::string lines(const Statements& s) {
+    std::string out;
+    for (const std::string& l : s) out += "  " + l + "\n";
+    return out;
+}
+
+// Index of the first statement equal to `what`, or -1.
+long index_of(const Statements& s, const std::string& what) {
+    auto it = std::find(s.begin(), s.end(), what);
+    return it == s.end() ? -1 : static_cast<long>(it - s.begin());
+}
+
+// ------------------------------------------------------------ building requests
+
+spec::Grant grant(spec::Kind kind, std::size_t index) {
+    spec::Grant g;
+    g.kind = kind;
+    g.index = index;
+    return g;
+}
+
+spec::Grant membership(const std::string& role, std::size_t index) {
+    spec::Grant g = grant(spec::Kind::role_membership, index);
+    g.role = role;
+    return g;
+}
+
+spec::Grant connect(const std::string& database, std::size_t index) {
+    spec::Grant g = grant(spec::Kind::database_connect, index);
+    g.database = database;
+    return g;
+}
+
+spec::Grant usage(const std::string& schema, std::size_t index, bool direct = false) {
+    spec::Grant g = grant(spec::Kind::schema_usage, index);
+    g.schema = schema;
+    g.direct = direct;
+    return g;
+}
+
+spec::Grant create(const std::string& schema, std::size_t index, bool direct = false) {
+    spec::Grant g = grant(spec::Kind::schema_create, index);
+    g.schema = schema;
+    g.direct = direct;
+    return g;
+}
+
+spec::Grant own_schema(const std::string& schema, std::size_t index) {
+    spec::Grant g = grant(spec::Kind::schema_ownership, index);
+    g.schema = schema;
+    return g;
+}
+
+spec::Grant select(const std::string& schema, const std::string& table, std::size_t index, bool direct = false) {
+    spec::Grant g = grant(spec::Kind::table_select, index);
+    g.schema = schema;
+    g.table = table;
+    g.direct = direct;
+    return g;
+}
+
+spec::Grant select_regex(const std::string& schema, const std::string& regex, std::size_t index,
+                         bool direct = false) {
+    spec::Grant g = grant(spec::Kind::table_select, index);
+    g.schema = schema;
+    g.table_regex = regex;
+    g.direct = direct;
+    return g;
+}
+
+spec::Grant own_table(const std::string& schema, const std::string& table, std::size_t index) {
+    spec::Grant g = grant(spec::Kind::table_ownership, index);
+    g.schema = schema;
+    g.table = table;
+    return g;
+}
+
+DesiredRole desired(const std::string& name, std::vector<spec::Grant> grants = {}) {
+    DesiredRole r;
+    r.name = name;
+    r.grants = std::move(grants);
+    return r;
+}
+
+Request request(std::vector<DesiredRole> roles, std::set<std::string> preserve = {}) {
+    Request r;
+    r.roles = std::move(roles);
+    r.preserve_schemas = std::move(preserve);
+    return r;
+}
+
+// ------------------------------------------------------------ building snapshots
+
+const Oid kDb = 16384;
+const std::string kUsage = "_pgsr_local_16384_schema_usage_";
+const std::string kCreate = "_pgsr_local_16384_schema_create_";
+const std::string kSelect = "_pgsr_local_16384_table_select_";
+const std::string kConnect = "_pgsr_global_database_connect_";
+
+// The caller "admin" is a CREATEROLE non-superuser.  "alice" and "bob" exist
+// and the caller has their privileges (so that making them owners needs no
+// temporary grant); "owner" owns schema "s" (the caller has its privileges
+// too).  Tests that are about the caller's rights take standing away.
+Snapshot snapshot() {
+    Snapshot s;
+    s.caller.name = "admin";
+    s.caller.superuser = false;
+    s.database_oid = kDb;
+    s.roles["alice"] = RoleState{};
+    s.roles["bob"] = RoleState{};
+    for (const char* r : {"alice", "bob", "owner"}) s.standing[r].has_privileges = true;
+    Schema sc;
+    sc.oid = 2200;
+    sc.owner = "owner";
+    sc.caller_can_create = true;
+    s.schemas["s"] = sc;
+    return s;
+}
+
+AclEntry acl(const std::string& grantee, const std::string& privilege, const std::string& grantor = "owner",
+             bool grantable = false) {
+    AclEntry e;
+    e.grantee = grantee;
+    e.grantor = grantor;
+    e.privilege = privilege;
+    e.grantable = grantable;
+    return e;
+}
+
+Schema schema(const std::string& owner, std::vector<AclEntry> entries = {}, bool caller_can_create = true,
+              Oid oid = 3000) {
+    Schema sc;
+    sc.oid = oid;
+    sc.owner = owner;
+    sc.acl = std::move(entries);
+    sc.caller_can_create = caller_can_create;
+    return sc;
+}
+
+// Adds a relation, findable by name.
+Relation& add_relation(Snapshot& snap, Oid oid, const std::string& schema, const std::string& name,
+                       const std::string& owner = "owner", char relkind = 'r', std::vector<AclEntry> entries = {}) {
+    Relation r;
+    r.oid = oid;
+    r.schema = schema;
+    r.name = name;
+    r.owner = owner;
+    r.relkind = relkind;
+    r.acl = std::move(entries);
+    snap.relations[oid] = r;
+    snap.relation_by_name[{schema, name}] = oid;
+    return snap.relations[oid];
+}
+
+ColumnAclEntry column(const std::string& col, const std::string& grantee, const std::string& privilege,
+                      const std::string& grantor = "owner") {
+    return ColumnAclEntry{col, acl(grantee, privilege, grantor)};
+}
+
+// Hands out prefix + 8 hex digits, counting up, and remembers what it was asked.
+struct Names {
+    std::vector<std::string> prefixes;
+    int next = 0;
+    NameSource source() {
+        return [this](const std::string& prefix) {
+            prefixes.push_back(prefix);
+            char hex[9];
+            std::snprintf(hex, sizeof hex, "%08x", ++next);
+            return prefix + hex;
+        };
+    }
+};
+
+// Which intermediate roles found in ACLs may be reused (NOLOGIN, no other
+// attribute, a member of nothing, named in one ACL) is the catalog's call;
+// the planner only reads Snapshot::trusted_intermediates.  Tests trust every
+// intermediate-looking grantee unless they are about trust.
+Snapshot trusting(Snapshot s) {
+    auto add = [&](const std::vector<AclEntry>& entries) {
+        for (const AclEntry& e : entries)
+            if (e.grantee.rfind("_pgsr_", 0) == 0) s.trusted_intermediates.insert(e.grantee);
+    };
+    for (const auto& [_, d] : s.databases) add(d.acl);
+    for (const auto& [_, sc] : s.schemas) add(sc.acl);
+    for (const auto& [_, r] : s.relations) add(r.acl);
+    return s;
+}
+
+Plan plan(const Request& req, const Snapshot& snap) {
+    Names names;
+    return make_plan(req, trusting(snap), names.source());
+}
+
+Statements described(const Request& req, const Snapshot& snap) { return describe(plan(req, snap)); }
+
+std::string nth(const std::string& prefix, int n) {
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", n);
+    return prefix + hex;
+}
+
+// ============================================================ schema_usage / schema_create, indirect
+
+TEST(ObjSchemaIndirect, ExistingUsageIntermediateIsFoundInTheAcl) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("owner", "USAGE", "owner"), acl("owner", "CREATE", "owner"),
+                             acl(kUsage + "1a2b3c4d", "USAGE"), acl(kCreate + "99999999", "CREATE")};
+    Names names;
+    Plan p = make_plan(request({desired("alice", {usage("s", 0)})}), trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles " + kUsage + "1a2b3c4d TO alice"}));
+    EXPECT_TRUE(names.prefixes.empty());
+    EXPECT_TRUE(p.notices.empty());
+    EXPECT_FALSE(p.error);
+}
+
+TEST(ObjSchemaIndirect, ExistingCreateIntermediateIsFoundInTheAcl) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE"), acl(kCreate + "99999999", "CREATE")};
+    EXPECT_EQ(described(request({desired("alice", {create("s", 0)})}), snap),
+              (Statements{"GrantRoles " + kCreate + "99999999 TO alice"}));
+}
+
+TEST(ObjSchemaIndirect, AlreadyAMemberOfTheIntermediateNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE"), acl(kCreate + "99999999", "CREATE")};
+    snap.roles["alice"].member_of = {kUsage + "1a2b3c4d", kCreate + "99999999"};
+    Plan p = plan(request({desired("alice", {usage("s", 0), create("s", 1)})}), snap);
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_TRUE(p.notices.empty());
+}
+
+TEST(ObjSchemaIndirect, OfSeveralIntermediatesTheFirstByNameIsUsed) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl(kUsage + "77777777", "USAGE"), acl(kUsage + "0000abcd", "USAGE"),
+                             acl(kUsage + "ffffffff", "USAGE")};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
+              (Statements{"GrantRoles " + kUsage + "0000abcd TO alice"}));
+}
+
+// An ACL entry that is not an intermediate holding USAGE on "s": a new one is made.
+void expect_new_usage_intermediate(const AclEntry& entry) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {entry};
+    Names names;
+    Plan p = make_plan(request({desired("alice", {usage("s", 0)})}), trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kUsage, 1),
+                                       "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
+                                       "GrantRoles " + nth(kUsage, 1) + " TO alice"}))
+        << "ACL entry " << entry.grantee << " " << entry.privilege;
+    EXPECT_EQ(names.prefixes, (std::vector<std::string>{kUsage}));
+}
+
+TEST(ObjSchemaIndirect, IntermediateHoldingAnotherPrivilegeIsNotReused) {
+    expect_new_usage_intermediate(acl(kUsage + "1a2b3c4d", "CREATE"));
+    expect_new_usage_intermediate(acl(kUsage + "1a2b3c4d", "usage"));
+}
+
+TEST(ObjSchemaIndirect, RoleWithAnotherPrefixIsNotReused) {
+    expect_new_usage_intermediate(acl(kCreate + "1a2b3c4d", "USAGE"));                      // another kind
+    expect_new_usage_intermediate(acl("_pgsr_local_99_schema_usage_1a2b3c4d", "USAGE"));     // another database
+    expect_new_usage_intermediate(acl("_pgsr_local_163840_schema_usage_1a2b3c4d", "USAGE")); // oid is a prefix
+    expect_new_usage_intermediate(acl("_pgsr_local_1638_schema_usage_1a2b3c4d", "USAGE"));
+    expect_new_usage_intermediate(acl(kSelect + "1a2b3c4d", "USAGE"));
+    expect_new_usage_intermediate(acl(kConnect + "1a2b3c4d", "USAGE"));
+    expect_new_usage_intermediate(acl("_pgsr_local_16384_schema_usag", "USAGE"));
+    expect_new_usage_intermediate(acl("carol", "USAGE"));
+    expect_new_usage_intermediate(acl("", "USAGE"));  // PUBLIC
+}
+
+TEST(ObjSchemaIndirect, AnIntermediateMustBeTrustedToBeReused) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE"), acl(kUsage + "0000beef", "USAGE")};
+    snap.trusted_intermediates = {kUsage + "1a2b3c4d"};
+    Names names;
+    Plan p = make_plan(request({desired("alice", {usage("s", 0)})}), snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles " + kUsage + "1a2b3c4d TO alice"}));
+
+    snap.trusted_intermediates.clear();
+    p = make_plan(request({desired("alice", {usage("s", 0)})}), snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kUsage, 1),
+                                       "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
+                                       "GrantRoles " + nth(kUsage, 1) + " TO alice"}));
+}
+
+TEST(ObjSchemaIndirect, AnIntermediateMustHoldExactlyThePrivilegeToBeReused) {
+    // Holding something else too, or a grant option: not one of ours.
+    expect_new_usage_intermediate(acl(kUsage + "1a2b3c4d", "USAGE", "owner", true));
+    {
+        Snapshot snap = snapshot();
+        snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE"), acl(kUsage + "1a2b3c4d", "CREATE"),
+                                 acl(kUsage + "ffffffff", "USAGE")};
+        EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
+                  (Statements{"GrantRoles " + kUsage + "ffffffff TO alice"}));
+    }
+    // Named prefix + exactly 8 lower-case hex digits.
+    expect_new_usage_intermediate(acl(kUsage + "1A2B3C4D", "USAGE"));
+    expect_new_usage_intermediate(acl(kUsage + "1a2b3c4", "USAGE"));
+    expect_new_usage_intermediate(acl(kUsage + "1a2b3c4d0", "USAGE"));
+    expect_new_usage_intermediate(acl(kUsage + "1a2b3c4g", "USAGE"));
+    expect_new_usage_intermediate(acl(kUsage + "mine", "USAGE"));
+}
+
+TEST(ObjSchemaIndirect, UsageIntermediateIsNotUsedForCreate) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE"), acl(kUsage + "1a2b3c4d", "CREATE")};
+    Names names;
+    Plan p = make_plan(request({desired("alice", {create("s", 0)})}), trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kCreate, 1),
+                                       "GrantPrivileges CREATE ON schema s TO " + nth(kCreate, 1),
+                                       "GrantRoles " + nth(kCreate, 1) + " TO alice"}));
+    EXPECT_EQ(names.prefixes, (std::vector<std::string>{kCreate}));
+}
+
+TEST(ObjSchemaIndirect, PrefixFollowsTheDatabaseOid) {
+    Snapshot snap = snapshot();
+    snap.database_oid = 7;
+    snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE")};  // of database 16384: not ours
+    Names names;
+    Plan p = make_plan(request({desired("alice", {usage("s", 0)})}), trusting(snap), names.source());
+    EXPECT_EQ(names.prefixes, (std::vector<std::string>{"_pgsr_local_7_schema_usage_"}));
+    EXPECT_EQ(describe(p), (Statements{"CreateRole _pgsr_local_7_schema_usage_00000001",
+                                       "GrantPrivileges USAGE ON schema s TO _pgsr_local_7_schema_usage_00000001",
+                                       "GrantRoles _pgsr_local_7_schema_usage_00000001 TO alice"}));
+
+    snap.schemas["s"].acl = {acl("_pgsr_local_7_schema_usage_abcdef01", "USAGE")};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
+              (Statements{"GrantRoles _pgsr_local_7_schema_usage_abcdef01 TO alice"}));
+}
+
+TEST(ObjSchemaIndirect, MissingIntermediateIsCreatedAndGrantedThePrivilege) {
+    Snapshot snap = snapshot();
+    Plan p = plan(request({desired("alice", {usage("s", 0)})}), snap);
+    ASSERT_EQ(p.statements.size(), 3u) << lines(describe(p));
+    const auto* c = std::get_if<CreateRole>(&p.statements[0]);
+    const auto* g = std::get_if<GrantPrivileges>(&p.statements[1]);
+    const auto* m = std::get_if<GrantRoles>(&p.statements[2]);
+    ASSERT_TRUE(c && g && m) << lines(describe(p));
+    EXPECT_EQ(c->role, nth(kUsage, 1));
+    EXPECT_EQ(g->privileges, (std::vector<std::string>{"USAGE"}));
+    EXPECT_EQ(g->object, (ObjectRef{ObjectType::schema, "", "s"}));
+    EXPECT_EQ(g->grantee, nth(kUsage, 1));
+    EXPECT_EQ(m->roles, (std::vector<std::string>{nth(kUsage, 1)}));
+    EXPECT_EQ(m->members, (std::vector<std::string>{"alice"}));
+    EXPECT_EQ(action_of(p.statements[1]), Action::grant);
+}
+
+TEST(ObjSchemaIndirect, OneIntermediatePerPrivilegeAndSchemaAcrossTheRequest) {
+    Snapshot snap = snapshot();
+    snap.schemas["t"] = schema("owner");
+    Names names;
+    Request req = request({
+        desired("alice", {usage("s", 0), create("s", 1), usage("s", 2)}),
+        desired("bob", {create("s", 0), usage("s", 1), usage("t", 2)}),
+    });
+    Plan p = make_plan(req, trusting(snap), names.source());
+    const std::string us = nth(kUsage, 1), cs = nth(kCreate, 2), ut = nth(kUsage, 3);
+    EXPECT_EQ(describe(p), (Statements{
+                               "CreateRole " + us,
+                               "GrantPrivileges USAGE ON schema s TO " + us,
+                               "CreateRole " + cs,
+                               "GrantPrivileges CREATE ON schema s TO " + cs,
+                               "CreateRole " + ut,
+                               "GrantPrivileges USAGE ON schema t TO " + ut,
+                               "GrantRoles " + cs + "," + us + " TO alice",
+                               "GrantRoles " + cs + "," + us + "," + ut + " TO bob",
+                           }));
+    EXPECT_EQ(names.prefixes, (std::vector<std::string>{kUsage, kCreate, kUsage}));
+}
+
+TEST(ObjSchemaIndirect, NewIntermediateNeedsTheSchemaOwnersRights) {
+    Snapshot snap = snapshot();
+    snap.standing.erase("owner");
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
+              (Statements{"GrantRoles owner TO admin", "CreateRole " + nth(kUsage, 1),
+                          "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
+                          "GrantRoles " + nth(kUsage, 1) + " TO alice", "RevokeRoles owner FROM admin"}));
+
+    // An existing intermediate needs nobody's rights.
+    snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE")};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
+              (Statements{"GrantRoles " + kUsage + "1a2b3c4d TO alice"}));
+}
+
+TEST(ObjSchemaIndirect, UndeclaredIntermediateMembershipIsRevoked) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE"), acl(kCreate + "99999999", "CREATE")};
+    snap.roles["alice"].member_of = {kUsage + "1a2b3c4d", kCreate + "99999999"};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
+              (Statements{"RevokeRoles " + kCreate + "99999999 FROM alice"}));
+}
+
+// ============================================================ schema_usage / schema_create, direct
+
+TEST(ObjSchemaDirect, IsGrantedToTheRole) {
+    Snapshot snap = snapshot();
+    Names names;
+    Plan p = make_plan(request({desired("alice", {usage("s", 0, true)})}), trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantPrivileges USAGE ON schema s TO alice"}));
+    EXPECT_TRUE(names.prefixes.empty());
+}
+
+TEST(ObjSchemaDirect, UsageAndCreateShareOneGrant) {
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0, true), create("s", 1, true)})}), snapshot()),
+              (Statements{"GrantPrivileges CREATE,USAGE ON schema s TO alice"}));
+}
+
+TEST(ObjSchemaDirect, AlreadyHeldNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("alice", "USAGE"), acl("alice", "CREATE")};
+    snap.touched_schemas["alice"] = {"s"};
+    Plan p = plan(request({desired("alice", {usage("s", 0, true), create("s", 1, true)})}), snap);
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+}
+
+TEST(ObjSchemaDirect, OnlyTheMissingPrivilegeIsGranted) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("alice", "USAGE")};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0, true), create("s", 1, true)})}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO alice"}));
+}
+
+TEST(ObjSchemaDirect, DirectUsageAndIndirectCreate) {
+    Snapshot snap = snapshot();
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0, true), create("s", 1)})}), snap),
+              (Statements{"CreateRole " + nth(kCreate, 1), "GrantPrivileges CREATE ON schema s TO " + nth(kCreate, 1),
+                          "GrantPrivileges USAGE ON schema s TO alice",
+                          "GrantRoles " + nth(kCreate, 1) + " TO alice"}));
+}
+
+TEST(ObjSchemaDirect, NeedsTheOwnersRights) {
+    Snapshot snap = snapshot();
+    snap.standing.erase("owner");
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0, true)})}), snap),
+              (Statements{"GrantRoles owner TO admin", "GrantPrivileges USAGE ON schema s TO alice",
+                          "RevokeRoles owner FROM admin"}));
+}
+
+TEST(ObjSchemaDirect, HeldDirectButDeclaredIndirectIsRevoked) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("alice", "USAGE"), acl(kUsage + "1a2b3c4d", "USAGE")};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
+              (Statements{"RevokePrivileges USAGE ON schema s FROM alice",
+                          "GrantRoles " + kUsage + "1a2b3c4d TO alice"}));
+}
+
+// ============================================================ missing schemas
+
+TEST(ObjSchemaMissing, GivesANoticeAndNoStatement) {
+    Snapshot snap = snapshot();
+    Names names;
+    Plan p = make_plan(request({desired("alice", {usage("nope", 0), create("nope", 1, true), usage("nope", 2, true),
+                                                  select("nope", "t", 3), select_regex("nope", "^t", 4, true)})}),
+                       snap, names.source());
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_FALSE(p.error);
+    EXPECT_TRUE(names.prefixes.empty());
+    EXPECT_EQ(p.notices, (std::vector<std::string>{
+                             "grants[0] (schema_usage) skipped: schema \"nope\" does not exist",
+                             "grants[1] (schema_create) skipped: schema \"nope\" does not exist",
+                             "grants[2] (schema_usage) skipped: schema \"nope\" does not exist",
+                             "grants[3] (table_select) skipped: schema \"nope\" does not exist",
+                             "grants[4] (table_select) skipped: schema \"nope\" does not exist",
+                         }));
+}
+
+TEST(ObjSchemaMissing, TheRestIsStillPlanned) {
+    Snapshot snap = snapshot();
+    DesiredRole alice = desired("alice", {usage("nope", 0), usage("s", 1, true)});
+    alice.path = "roles.alice";
+    Plan p = plan(request({alice}), snap);
+    EXPECT_EQ(describe(p), (Statements{"GrantPrivileges USAGE ON schema s TO alice"}));
+    EXPECT_EQ(p.notices, (std::vector<std::string>{"roles.alice[0] (schema_usage) skipped: schema \"nope\" does not exist"}));
+}
+
+TEST(ObjSchemaMissing, ASchemaTheRequestCreatesForAnotherRoleCountsAsExisting) {
+    // bob, declared first, uses a schema that alice's schema_ownership creates.
+    Snapshot snap = snapshot();
+    Request req = request({desired("bob", {usage("new", 0), create("new", 1, true)}),
+                           desired("alice", {own_schema("new", 0)})});
+    Plan p = plan(req, snap);
+    EXPECT_TRUE(p.notices.empty()) << p.notices.front();
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice", "CreateRole " + nth(kUsage, 1),
+                                       "GrantPrivileges USAGE ON schema new TO " + nth(kUsage, 1),
+                                       "GrantPrivileges CREATE ON schema new TO bob",
+                                       "GrantRoles " + nth(kUsage, 1) + " TO bob"}));
+}
+
+TEST(ObjSchemaMissing, ASchemaTheRoleItselfCreatesCountsAsExisting) {
+    Snapshot snap = snapshot();
+    Plan p = plan(request({desired("alice", {usage("new", 0), own_schema("new", 1), usage("new", 2, true)})}), snap);
+    EXPECT_TRUE(p.notices.empty());
+    // Direct privileges on its own schema are not managed: it owns it.
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice", "CreateRole " + nth(kUsage, 1),
+                                       "GrantPrivileges USAGE ON schema new TO " + nth(kUsage, 1),
+                                       "GrantRoles " + nth(kUsage, 1) + " TO alice"}));
+}
+
+TEST(ObjSchemaMissing, TableInASchemaTheRequestCreatesIsMissing) {
+    Snapshot snap = snapshot();
+    Plan p = plan(request({desired("alice", {own_schema("new", 0), select("new", "t", 1), select_regex("new", ".", 2)})}),
+                  snap);
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice"}));
+    EXPECT_EQ(p.notices, (std::vector<std::string>{
+                             "grants[1] (table_select) skipped: table \"new\".\"t\" does not exist",
+                             "grants[2] (table_select) skipped: no table in schema \"new\" matches \".\"",
+                         }));
+}
+
+// ============================================================ table_select
+
+TEST(ObjTableSelect, ByNameThroughANewIntermediate) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t");
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "t", 0)})}), trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kSelect, 1),
+                                       "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
+                                       "GrantRoles " + nth(kSelect, 1) + " TO alice"}));
+    EXPECT_EQ(names.prefixes, (std::vector<std::string>{kSelect}));
+    ASSERT_EQ(p.statements.size(), 3u);
+    const auto* g = std::get_if<GrantPrivileges>(&p.statements[1]);
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->object, (ObjectRef{ObjectType::table, "s", "t"}));
+}
+
+TEST(ObjTableSelect, ByNameThroughAnExistingIntermediate) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r',
+                 {acl(kSelect + "00c0ffee", "SELECT"), acl(kSelect + "0000beef", "INSERT")});
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "t", 0)})}), trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles " + kSelect + "00c0ffee TO alice"}));
+    EXPECT_TRUE(names.prefixes.empty());
+}
+
+TEST(ObjTableSelect, IntermediateOfAnotherKindOrDatabaseIsNotReused) {
+    for (const AclEntry& e : {acl(kSelect + "00c0ffee", "INSERT"), acl(kUsage + "00c0ffee", "SELECT"),
+                              acl("_pgsr_local_1_table_select_00c0ffee", "SELECT"), acl("", "SELECT"),
+                              acl("carol", "SELECT")}) {
+        Snapshot snap = snapshot();
+        add_relation(snap, 100, "s", "t", "owner", 'r', {e});
+        EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)})}), snap),
+                  (Statements{"CreateRole " + nth(kSelect, 1), "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
+                              "GrantRoles " + nth(kSelect, 1) + " TO alice"}))
+            << e.grantee << " " << e.privilege;
+    }
+}
+
+TEST(ObjTableSelect, ByNameDirect) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t");
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "t", 0, true)})}), trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantPrivileges SELECT ON table s.t TO alice"}));
+    EXPECT_TRUE(names.prefixes.empty());
+}
+
+TEST(ObjTableSelect, ByRegexIndirect) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "orders");
+    add_relation(snap, 101, "s", "order_lines", "owner", 'v', {acl(kSelect + "0000aaaa", "SELECT")});
+    add_relation(snap, 102, "s", "customers");
+    snap.regex_matches[{"s", "^order"}] = {100, 101};
+    EXPECT_EQ(described(request({desired("alice", {select_regex("s", "^order", 0)})}), snap),
+              (Statements{"CreateRole " + nth(kSelect, 1), "GrantPrivileges SELECT ON table s.orders TO " + nth(kSelect, 1),
+                          "GrantRoles " + nth(kSelect, 1) + "," + kSelect + "0000aaaa TO alice"}));
+}
+
+TEST(ObjTableSelect, ByRegexDirect) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "orders");
+    add_relation(snap, 101, "s", "order_lines", "owner", 'm');
+    snap.regex_matches[{"s", "^order"}] = {100, 101};
+    EXPECT_EQ(described(request({desired("alice", {select_regex("s", "^order", 0, true)})}), snap),
+              (Statements{"GrantPrivileges SELECT ON table s.orders TO alice",
+                          "GrantPrivileges SELECT ON materialized_view s.order_lines TO alice"}));
+}
+
+TEST(ObjTableSelect, RegexIsLookedUpBySchemaAndPattern) {
+    Snapshot snap = snapshot();
+    snap.schemas["other"] = schema("owner");
+    add_relation(snap, 100, "s", "orders");
+    snap.regex_matches[{"other", "^order"}] = {100};  // same pattern, another schema
+    snap.regex_matches[{"s", "order"}] = {100};       // same schema, another pattern
+    Plan p = plan(request({desired("alice", {select_regex("s", "^order", 0)})}), snap);
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_EQ(p.notices, (std::vector<std::string>{"grants[0] (table_select) skipped: no table in schema \"s\" matches \"^order\""}));
+}
+
+TEST(ObjTableSelect, MissingTableGivesANotice) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t");
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "T", 0), select("s", "nope", 1, true)})}),
+                       trusting(snap), names.source());
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_TRUE(names.prefixes.empty());
+    EXPECT_EQ(p.notices, (std::vector<std::string>{
+                             "grants[0] (table_select) skipped: table \"s\".\"T\" does not exist",
+                             "grants[1] (table_select) skipped: table \"s\".\"nope\" does not exist",
+                         }));
+}
+
+TEST(ObjTableSelect, NameAndRegexOfTheSameTableGiveOneIntermediateAndOneMembership) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t");
+    snap.regex_matches[{"s", "^t$"}] = {100};
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "t", 0), select_regex("s", "^t$", 1)}),
+                                desired("bob", {select_regex("s", "^t$", 0), select("s", "t", 1, true),
+                                                select_regex("s", "^t$", 2, true)})}),
+                       snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kSelect, 1),
+                                       "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
+                                       "GrantPrivileges SELECT ON table s.t TO bob",
+                                       "GrantRoles " + nth(kSelect, 1) + " TO alice,bob"}));
+    EXPECT_EQ(names.prefixes.size(), 1u);
+}
+
+TEST(ObjTableSelect, RelationTypesMapToObjectTypes) {
+    EXPECT_EQ(relation_type('r'), ObjectType::table);
+    EXPECT_EQ(relation_type('p'), ObjectType::table);
+    EXPECT_EQ(relation_type('v'), ObjectType::view);
+    EXPECT_EQ(relation_type('m'), ObjectType::materialized_view);
+    EXPECT_EQ(relation_type('f'), ObjectType::foreign_table);
+    EXPECT_EQ(relation_type('S'), ObjectType::sequence);
+
+    Snapshot snap = snapshot();
+    const char kinds[] = {'r', 'p', 'v', 'm', 'f', 'S'};
+    std::vector<spec::Grant> grants;
+    for (std::size_t i = 0; i < sizeof kinds; ++i) {
+        std::string name = std::string("rel_") + kinds[i];
+        add_relation(snap, static_cast<Oid>(100 + i), "s", name, "owner", kinds[i]);
+        grants.push_back(select("s", name, i, true));
+    }
+    EXPECT_EQ(described(request({desired("alice", grants)}), snap),
+              (Statements{"GrantPrivileges SELECT ON table s.rel_r TO alice",
+                          "GrantPrivileges SELECT ON table s.rel_p TO alice",
+                          "GrantPrivileges SELECT ON view s.rel_v TO alice",
+                          "GrantPrivileges SELECT ON materialized_view s.rel_m TO alice",
+                          "GrantPrivileges SELECT ON foreign_table s.rel_f TO alice",
+                          "GrantPrivileges SELECT ON sequence s.rel_S TO alice"}));
+}
+
+TEST(ObjTableSelect, IntermediateGrantNeedsTheTableOwnersRights) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "tabowner");
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)})}), snap),
+              (Statements{"GrantRoles tabowner TO admin", "CreateRole " + nth(kSelect, 1),
+                          "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
+                          "GrantRoles " + nth(kSelect, 1) + " TO alice", "RevokeRoles tabowner FROM admin"}));
+}
+
+TEST(ObjTableSelect, DirectOnATableTheRoleOwnsIsNotGranted) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "alice");
+    snap.touched_relations["alice"] = {100};
+    EXPECT_TRUE(plan(request({desired("alice", {select("s", "t", 0, true), own_table("s", "t", 1)})}), snap).empty());
+}
+
+// ============================================================ revocation
+
+TEST(ObjRevoke, UndeclaredSchemaPrivilegesAreRevoked) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("owner", "USAGE", "owner"), acl("alice", "USAGE"), acl("alice", "CREATE")};
+    snap.touched_schemas["alice"] = {"s"};
+    Plan p = plan(request({desired("alice")}), snap);
+    EXPECT_EQ(describe(p), (Statements{"RevokePrivileges CREATE,USAGE ON schema s FROM alice"}));
+    ASSERT_EQ(p.statements.size(), 1u);
+    const auto* r = std::get_if<RevokePrivileges>(&p.statements[0]);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->object, (ObjectRef{ObjectType::schema, "", "s"}));
+    EXPECT_EQ(r->grantee, "alice");
+    EXPECT_FALSE(r->grant_option);
+    EXPECT_FALSE(r->cascade);
+    EXPECT_TRUE(r->columns.empty());
+    EXPECT_EQ(action_of(p.statements[0]), Action::revoke);
+}
+
+TEST(ObjRevoke, OnlySchemasTheRoleIsTouchedByAreRevoked) {
+    // Privileges in an ACL that pg_shdepend did not list for the role are not looked at.
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("alice", "USAGE")};
+    EXPECT_TRUE(plan(request({desired("alice")}), snap).empty());
+}
+
+TEST(ObjRevoke, AllPrivilegeTypesOnARelationButTheDeclaredSelect) {
+    Snapshot snap = snapshot();
+    std::vector<AclEntry> entries;
+    for (const char* p : {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"})
+        entries.push_back(acl("alice", p));
+    add_relation(snap, 100, "s", "t", "owner", 'r', entries);
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+              (Statements{"RevokePrivileges DELETE,INSERT,REFERENCES,TRIGGER,TRUNCATE,UPDATE ON table s.t FROM alice"}));
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RevokePrivileges DELETE,INSERT,REFERENCES,SELECT,TRIGGER,TRUNCATE,UPDATE ON table s.t FROM alice"}));
+}
+
+TEST(ObjRevoke, DirectSelectIsRevokedWhenDeclaredThroughAnIntermediate) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "SELECT"), acl(kSelect + "0000aaaa", "SELECT")});
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)})}), snap),
+              (Statements{"RevokePrivileges SELECT ON table s.t FROM alice", "GrantRoles " + kSelect + "0000aaaa TO alice"}));
+}
+
+TEST(ObjRevoke, EveryRelationKindIsRevoked) {
+    Snapshot snap = snapshot();
+    const char kinds[] = {'r', 'p', 'v', 'm', 'f', 'S'};
+    for (std::size_t i = 0; i < sizeof kinds; ++i) {
+        std::vector<AclEntry> e = {acl("alice", "SELECT")};
+        if (kinds[i] == 'S') e = {acl("alice", "USAGE"), acl("alice", "SELECT"), acl("alice", "UPDATE")};
+        add_relation(snap, static_cast<Oid>(100 + i), "s", std::string("rel_") + kinds[i], "owner", kinds[i], e);
+        snap.touched_relations["alice"].insert(static_cast<Oid>(100 + i));
+    }
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RevokePrivileges SELECT ON table s.rel_r FROM alice",
+                          "RevokePrivileges SELECT ON table s.rel_p FROM alice",
+                          "RevokePrivileges SELECT ON view s.rel_v FROM alice",
+                          "RevokePrivileges SELECT ON materialized_view s.rel_m FROM alice",
+                          "RevokePrivileges SELECT ON foreign_table s.rel_f FROM alice",
+                          "RevokePrivileges SELECT,UPDATE,USAGE ON sequence s.rel_S FROM alice"}));
+}
+
+TEST(ObjRevoke, PublicIsNeverRevoked) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("", "USAGE"), acl("", "CREATE")};
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("", "SELECT"), acl("", "INSERT")});
+    snap.touched_schemas["alice"] = {"s"};
+    snap.touched_relations["alice"] = {100};
+    EXPECT_TRUE(plan(request({desired("alice")}), snap).empty());
+}
+
+TEST(ObjRevoke, TouchedRelationMissingFromTheSnapshotIsSkipped) {
+    Snapshot snap = snapshot();
+    snap.touched_relations["alice"] = {4242};  // dropped meanwhile
+    EXPECT_TRUE(plan(request({desired("alice")}), snap).empty());
+}
+
+TEST(ObjRevoke, AKeptPrivilegeWithGrantOptionLosesTheOption) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "SELECT", "owner", true)});
+    snap.touched_relations["alice"] = {100};
+    Plan p = plan(request({desired("alice", {select("s", "t", 0, true)})}), snap);
+    EXPECT_EQ(describe(p), (Statements{"RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM alice"}));
+    ASSERT_EQ(p.statements.size(), 1u);
+    const auto* r = std::get_if<RevokePrivileges>(&p.statements[0]);
+    ASSERT_NE(r, nullptr);
+    EXPECT_TRUE(r->grant_option);
+    EXPECT_FALSE(r->cascade);
+    EXPECT_EQ(r->privileges, (std::vector<std::string>{"SELECT"}));
+}
+
+TEST(ObjRevoke, AKeptSchemaPrivilegeWithGrantOptionLosesTheOption) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("alice", "USAGE", "owner", true), acl("alice", "CREATE", "owner", true)};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0, true)})}), snap),
+              (Statements{"RevokePrivileges CREATE ON schema s FROM alice",
+                          "RevokePrivileges GRANT OPTION FOR USAGE ON schema s FROM alice"}));
+}
+
+TEST(ObjRevoke, AnUndeclaredPrivilegeWithGrantOptionIsRevokedWhole) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "SELECT", "owner", true)});
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RevokePrivileges SELECT ON table s.t FROM alice"}));
+}
+
+TEST(ObjRevoke, CascadeExactlyWhenTheRolePassedThePrivilegeOn) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r',
+                 {acl("alice", "SELECT", "owner", true), acl("alice", "INSERT", "owner", true),
+                  acl("alice", "UPDATE", "owner", true), acl("carol", "SELECT", "alice"),
+                  acl("alice", "DELETE", "alice")});  // an entry naming alice both ways is not "passed on"
+    snap.touched_relations["alice"] = {100};
+    // INSERT and UPDATE were not passed on; SELECT was.
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+              (Statements{"AS alice: RevokePrivileges DELETE ON table s.t FROM alice",
+                          "RevokePrivileges INSERT,UPDATE ON table s.t FROM alice",
+                          "RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM alice CASCADE"}));
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"AS alice: RevokePrivileges DELETE ON table s.t FROM alice",
+                          "RevokePrivileges INSERT,SELECT,UPDATE ON table s.t FROM alice CASCADE"}));
+
+    // Passed on only INSERT: the SELECT grant option goes without CASCADE.
+    snap.relations[100].acl = {acl("alice", "SELECT", "owner", true), acl("alice", "INSERT", "owner", true),
+                               acl("carol", "INSERT", "alice")};
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+              (Statements{"RevokePrivileges INSERT ON table s.t FROM alice CASCADE",
+                          "RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM alice"}));
+}
+
+TEST(ObjRevoke, CascadeOnASchema) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl("alice", "USAGE", "owner", true), acl("carol", "USAGE", "alice")};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RevokePrivileges USAGE ON schema s FROM alice CASCADE"}));
+}
+
+TEST(ObjRevoke, AnotherGrantorsPrivilegesAreRevokedAsThatGrantor) {
+    Snapshot snap = snapshot();
+    snap.standing["grantor"].has_privileges = true;
+    add_relation(snap, 100, "s", "t", "owner", 'r',
+                 {acl("grantor", "SELECT", "owner", true), acl("alice", "SELECT", "grantor"),
+                  acl("alice", "INSERT", "owner")});
+    snap.touched_relations["alice"] = {100};
+    Plan p = plan(request({desired("alice")}), snap);
+    EXPECT_EQ(describe(p), (Statements{"AS grantor: RevokePrivileges SELECT ON table s.t FROM alice",
+                                       "RevokePrivileges INSERT ON table s.t FROM alice"}));
+    ASSERT_EQ(p.statements.size(), 2u);
+    const auto* r = std::get_if<RevokePrivileges>(&p.statements[0]);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->as_role, "grantor");
+    EXPECT_EQ(action_of(p.statements[0]), Action::revoke);
+    const auto* o = std::get_if<RevokePrivileges>(&p.statements[1]);
+    ASSERT_NE(o, nullptr);
+    EXPECT_EQ(o->as_role, "");  // the owner's grant: revoked as the caller, with the owner's rights
+}
+
+TEST(ObjRevoke, TheCallersRoleSettingDoesNotChangeThePlan) {
+    // Putting the caller's "role" setting back after acting as the grantor
+    // is the renderer's business: the plan only names the grantor.
+    Snapshot snap = snapshot();
+    snap.standing["grantor"].has_privileges = true;
+    snap.schemas["s"].acl = {acl("alice", "USAGE", "grantor")};
+    snap.touched_schemas["alice"] = {"s"};
+    for (const char* setting : {"none", "admin", "some_role"}) {
+        snap.caller.role_setting = setting;
+        EXPECT_EQ(described(request({desired("alice")}), snap),
+                  (Statements{"AS grantor: RevokePrivileges USAGE ON schema s FROM alice"}))
+            << setting;
+    }
+}
+
+TEST(ObjRevoke, AKeptPrivilegeFromAnotherGrantorLosesItsOptionAsThatGrantor) {
+    Snapshot snap = snapshot();
+    snap.standing["grantor"].has_privileges = true;
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "SELECT", "grantor", true)});
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+              (Statements{"AS grantor: RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM alice"}));
+}
+
+TEST(ObjRevoke, TheCallerGetsTheGrantorsRightsIfItLacksThem) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "SELECT", "grantor")});
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"GrantRoles grantor TO admin", "AS grantor: RevokePrivileges SELECT ON table s.t FROM alice",
+                          "RevokeRoles grantor FROM admin"}));
+}
+
+TEST(ObjRevoke, TheOwnersGrantsNeedTheOwnersRights) {
+    Snapshot snap = snapshot();
+    snap.standing.erase("owner");
+    snap.schemas["s"].acl = {acl("alice", "USAGE")};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"GrantRoles owner TO admin", "RevokePrivileges USAGE ON schema s FROM alice",
+                          "RevokeRoles owner FROM admin"}));
+}
+
+TEST(ObjRevoke, ObjectsTheRoleOwnsAreNotManaged) {
+    Snapshot snap = snapshot();
+    snap.schemas["mine"] = schema("alice", {acl("alice", "USAGE", "alice", true), acl("alice", "CREATE", "alice", true),
+                                            acl("carol", "USAGE", "alice")});
+    Relation& t = add_relation(snap, 100, "mine", "t", "alice", 'r',
+                               {acl("alice", "SELECT", "alice", true), acl("alice", "INSERT", "alice", true),
+                                acl("carol", "SELECT", "alice")});
+    t.columns = {column("c", "alice", "SELECT", "alice")};
+    snap.touched_schemas["alice"] = {"mine"};
+    snap.touched_relations["alice"] = {100};
+    EXPECT_TRUE(plan(request({desired("alice", {own_schema("mine", 0), own_table("mine", "t", 1)})}), snap).empty());
+    // Declaring direct privileges on them changes nothing either.
+    EXPECT_TRUE(plan(request({desired("alice", {own_schema("mine", 0), own_table("mine", "t", 1),
+                                                usage("mine", 2, true), select("mine", "t", 3, true)})}),
+                     snap)
+                    .empty());
+}
+
+TEST(ObjRevoke, ColumnPrivilegesAreAllRevoked) {
+    Snapshot snap = snapshot();
+    Relation& t = add_relation(snap, 100, "s", "t");
+    t.columns = {column("b", "alice", "SELECT"), column("a", "alice", "UPDATE"), column("a", "alice", "SELECT"),
+                 column("z", "carol", "SELECT")};
+    snap.touched_relations["alice"] = {100};
+    Plan p = plan(request({desired("alice", {select("s", "t", 0, true)})}), snap);
+    EXPECT_EQ(describe(p), (Statements{"GrantPrivileges SELECT ON table s.t TO alice",
+                                       "RevokePrivileges ALL ON table s.t (a,b) FROM alice"}));
+    ASSERT_EQ(p.statements.size(), 2u);
+    const auto* r = std::get_if<RevokePrivileges>(&p.statements[1]);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->privileges, (std::vector<std::string>{"ALL"}));
+    EXPECT_EQ(r->columns, (std::vector<std::string>{"a", "b"}));
+    EXPECT_FALSE(r->grant_option);
+    EXPECT_FALSE(r->cascade);
+}
+
+TEST(ObjRevoke, ColumnPrivilegesOfAnotherGrantorAndCascade) {
+    Snapshot snap = snapshot();
+    snap.standing["grantor"].has_privileges = true;
+    Relation& t = add_relation(snap, 100, "s", "t");
+    t.columns = {column("a", "alice", "SELECT", "grantor"), column("b", "alice", "SELECT", "owner"),
+                 column("b", "carol", "SELECT", "alice")};
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"AS grantor: RevokePrivileges ALL ON table s.t (a) FROM alice CASCADE",
+                          "RevokePrivileges ALL ON table s.t (b) FROM alice CASCADE"}));
+}
+
+TEST(ObjRevoke, PreservedSchemasKeepTheirRelationsPrivileges) {
+    Snapshot snap = snapshot();
+    snap.schemas["keep"] = schema("owner", {acl("alice", "USAGE"), acl("alice", "CREATE")});
+    Relation& t = add_relation(snap, 100, "keep", "t", "owner", 'r',
+                               {acl("alice", "INSERT"), acl("alice", "UPDATE", "owner", true)});
+    t.columns = {column("a", "alice", "SELECT")};
+    add_relation(snap, 101, "keep", "u", "owner", 'r', {acl("alice", "SELECT", "owner", true)});
+    add_relation(snap, 102, "keep", "v", "owner", 'v');
+    add_relation(snap, 103, "s", "w", "owner", 'r', {acl("alice", "INSERT")});
+    snap.touched_schemas["alice"] = {"keep"};
+    snap.touched_relations["alice"] = {100, 101, 103};
+    Request req = request({desired("alice", {usage("keep", 0, true), select("keep", "u", 1, true),
+                                             select("keep", "v", 2, true)})},
+                          {"keep"});
+    // The preserved schema's own privileges are managed (CREATE goes), the
+    // relations in it keep everything (no grant option revoked either), a
+    // declared grant in it is made, and other schemas are managed.
+    EXPECT_EQ(described(req, snap), (Statements{"RevokePrivileges CREATE ON schema keep FROM alice",
+                                                "GrantPrivileges SELECT ON view keep.v TO alice",
+                                                "RevokePrivileges INSERT ON table s.w FROM alice"}));
+}
+
+TEST(ObjRevoke, PreservingAnotherSchemaChangesNothing) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "INSERT")});
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice")}, {"S", "other"}), snap),
+              (Statements{"RevokePrivileges INSERT ON table s.t FROM alice"}));
+}
+
+// ============================================================ schema ownership
+
+TEST(ObjSchemaOwner, AMissingSchemaIsCreated) {
+    Snapshot snap = snapshot();
+    Plan p = plan(request({desired("alice", {own_schema("new", 0)})}), snap);
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice"}));
+    EXPECT_TRUE(p.notices.empty());
+    ASSERT_EQ(p.statements.size(), 1u);
+    EXPECT_EQ(action_of(p.statements[0]), Action::create_schema);
+}
+
+TEST(ObjSchemaOwner, AMissingSchemaOfAMissingRole) {
+    Snapshot snap = snapshot();
+    EXPECT_EQ(described(request({desired("carol", {own_schema("new", 0)})}), snap),
+              (Statements{"CreateRole carol", "GrantRoles carol TO admin", "CreateSchema new AUTHORIZATION carol",
+                          "RevokeRoles carol FROM admin"}));
+}
+
+TEST(ObjSchemaOwner, AnExistingSchemaOfAnotherOwnerChangesOwner) {
+    Snapshot snap = snapshot();
+    snap.standing.clear();
+    Plan p = plan(request({desired("alice", {own_schema("s", 0)})}), snap);
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles alice,owner TO admin", "AlterOwner schema s TO alice",
+                                       "RevokeRoles alice,owner FROM admin"}));
+    ASSERT_EQ(p.statements.size(), 3u);
+    EXPECT_EQ(action_of(p.statements[1]), Action::alter_owner);
+}
+
+TEST(ObjSchemaOwner, AlreadyOwnedNeedsNothing) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].owner = "alice";
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_TRUE(plan(request({desired("alice", {own_schema("s", 0), own_schema("s", 1)})}), snap).empty());
+}
+
+TEST(ObjSchemaOwner, OwnedButUndeclaredGoesBackToTheCaller) {
+    Snapshot snap = snapshot();
+    snap.standing.clear();
+    snap.schemas["s"].owner = "alice";
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"GrantRoles alice TO admin", "AlterOwner schema s TO admin", "RevokeRoles alice FROM admin"}));
+
+    snap.caller.superuser = true;
+    EXPECT_EQ(described(request({desired("alice")}), snap), (Statements{"AlterOwner schema s TO admin"}));
+}
+
+TEST(ObjSchemaOwner, AfterTheGiveBackTheRoleHoldsNothingOnIt) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {acl("alice", "USAGE", "alice", true), acl("alice", "CREATE", "alice", true),
+                             acl("carol", "USAGE", "alice")};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice")}), snap), (Statements{"AlterOwner schema s TO admin"}));
+    // A declared direct privilege is granted by the new owner.
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0, true)})}), snap),
+              (Statements{"AlterOwner schema s TO admin", "GrantPrivileges USAGE ON schema s TO alice"}));
+}
+
+TEST(ObjSchemaOwner, ClaimedByAnotherRoleOfTheRequestIsNotGivenBack) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {acl("alice", "USAGE", "alice")};
+    snap.touched_schemas["alice"] = {"s"};
+    for (bool alice_first : {true, false}) {
+        Request req = alice_first ? request({desired("alice"), desired("bob", {own_schema("s", 0)})})
+                                  : request({desired("bob", {own_schema("s", 0)}), desired("alice")});
+        EXPECT_EQ(described(req, snap), (Statements{"AlterOwner schema s TO bob"})) << alice_first;
+    }
+}
+
+TEST(ObjSchemaOwner, OtherRolesPrivilegesAreThenGrantedByTheNewOwner) {
+    // bob held USAGE from the old owner: after ALTER SCHEMA ... OWNER the
+    // grant is the new owner's, and it is revoked as the new owner.
+    Snapshot snap = snapshot();
+    snap.standing.erase("owner");
+    snap.schemas["s"].acl = {acl("bob", "USAGE", "owner"), acl("bob", "CREATE", "owner")};
+    snap.touched_schemas["bob"] = {"s"};
+    snap.standing["alice"] = Standing{};  // needs granting: it is both the new owner and the grantor
+    Request req = request({desired("alice", {own_schema("s", 0)}), desired("bob", {usage("s", 0, true)})});
+    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles alice,owner TO admin", "AlterOwner schema s TO alice",
+                                                "RevokePrivileges CREATE ON schema s FROM bob",
+                                                "RevokeRoles alice,owner FROM admin"}));
+}
+
+// ============================================================ table ownership
+
+TEST(ObjTableOwner, CreateOnTheSchemaIsGivenForTheTransferAndTakenBack) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "tabowner");
+    snap.standing["tabowner"].has_privileges = true;
+    Plan p = plan(request({desired("alice", {own_table("s", "t", 0)})}), snap);
+    EXPECT_EQ(describe(p), (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice",
+                                       "RevokePrivileges CREATE ON schema s FROM alice"}));
+    EXPECT_TRUE(p.notices.empty());
+    ASSERT_EQ(p.statements.size(), 3u);
+    const auto* a = std::get_if<AlterOwner>(&p.statements[1]);
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->object, (ObjectRef{ObjectType::table, "s", "t"}));
+    EXPECT_EQ(a->owner, "alice");
+}
+
+TEST(ObjTableOwner, RightsOfTheSchemaOwnerTheTableOwnerAndTheNewOwner) {
+    Snapshot snap = snapshot();
+    snap.standing.clear();
+    add_relation(snap, 100, "s", "t", "tabowner");
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0)})}), snap),
+              (Statements{"GrantRoles alice,owner,tabowner TO admin", "GrantPrivileges CREATE ON schema s TO alice",
+                          "AlterOwner table s.t TO alice", "RevokePrivileges CREATE ON schema s FROM alice",
+                          "RevokeRoles alice,owner,tabowner FROM admin"}));
+}
+
+TEST(ObjTableOwner, NoCreateGrantWhenTheRoleOwnsTheSchema) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].owner = "alice";
+    snap.touched_schemas["alice"] = {"s"};
+    add_relation(snap, 100, "s", "t");
+    EXPECT_EQ(described(request({desired("alice", {own_schema("s", 0), own_table("s", "t", 1)})}), snap),
+              (Statements{"AlterOwner table s.t TO alice"}));
+}
+
+TEST(ObjTableOwner, NoCreateGrantWhenTheRoleIsMadeTheSchemasOwnerInThePlan) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t");
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0), own_schema("s", 1)})}), snap),
+              (Statements{"AlterOwner schema s TO alice", "AlterOwner table s.t TO alice"}));
+}
+
+TEST(ObjTableOwner, NoCreateGrantWhenTheRoleHasDirectCreate) {
+    Snapshot snap = snapshot();
+    snap.standing["grantor"].has_privileges = true;
+    snap.schemas["s"].acl = {acl("alice", "CREATE", "grantor")};
+    snap.touched_schemas["alice"] = {"s"};
+    add_relation(snap, 100, "s", "t");
+    // It has CREATE (from whomever) for the transfer; undeclared, it is revoked afterwards.
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0)})}), snap),
+              (Statements{"AlterOwner table s.t TO alice", "AS grantor: RevokePrivileges CREATE ON schema s FROM alice"}));
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0), create("s", 1, true)})}), snap),
+              (Statements{"AlterOwner table s.t TO alice"}));
+}
+
+TEST(ObjTableOwner, NoCreateGrantWhenTheCallerIsSuperuser) {
+    Snapshot snap = snapshot();
+    snap.caller.superuser = true;
+    snap.standing.clear();
+    add_relation(snap, 100, "s", "t", "tabowner");
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0)})}), snap),
+              (Statements{"AlterOwner table s.t TO alice"}));
+}
+
+TEST(ObjTableOwner, DeclaredDirectCreateIsGrantedBeforeTheTransferAndKept) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t");
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0), create("s", 1, true)})}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice"}));
+}
+
+TEST(ObjTableOwner, DeclaredIndirectCreateDoesNotKeepTheDirectGrant) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t");
+    snap.schemas["s"].acl = {acl(kCreate + "0000cccc", "CREATE")};
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0), create("s", 1)})}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice",
+                          "RevokePrivileges CREATE ON schema s FROM alice",
+                          "GrantRoles " + kCreate + "0000cccc TO alice"}));
+}
+
+TEST(ObjTableOwner, OneCreateGrantPerRoleAndSchema) {
+    Snapshot snap = snapshot();
+    snap.schemas["s2"] = schema("owner");
+    add_relation(snap, 100, "s", "t1");
+    add_relation(snap, 101, "s", "t2", "owner", 'v');
+    add_relation(snap, 102, "s2", "t3", "owner", 'S');
+    Request req = request({desired("alice", {own_table("s", "t1", 0), own_table("s", "t2", 1), own_table("s2", "t3", 2)}),
+                           desired("bob", {})});
+    EXPECT_EQ(described(req, snap), (Statements{"GrantPrivileges CREATE ON schema s TO alice",
+                                                "AlterOwner table s.t1 TO alice",
+                                                "AlterOwner view s.t2 TO alice",
+                                                "GrantPrivileges CREATE ON schema s2 TO alice",
+                                                "AlterOwner sequence s2.t3 TO alice",
+                                                "RevokePrivileges CREATE ON schema s FROM alice",
+                                                "RevokePrivileges CREATE ON schema s2 FROM alice"}));
+}
+
+TEST(ObjTableOwner, EveryRelationKindCanChangeOwner) {
+    Snapshot snap = snapshot();
+    const char kinds[] = {'r', 'p', 'v', 'm', 'f', 'S'};
+    std::vector<spec::Grant> grants;
+    for (std::size_t i = 0; i < sizeof kinds; ++i) {
+        std::string name = std::string("rel_") + kinds[i];
+        add_relation(snap, static_cast<Oid>(100 + i), "s", name, "owner", kinds[i]);
+        grants.push_back(own_table("s", name, i));
+    }
+    EXPECT_EQ(described(request({desired("alice", grants)}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.rel_r TO alice",
+                          "AlterOwner table s.rel_p TO alice", "AlterOwner view s.rel_v TO alice",
+                          "AlterOwner materialized_view s.rel_m TO alice", "AlterOwner foreign_table s.rel_f TO alice",
+                          "AlterOwner sequence s.rel_S TO alice", "RevokePrivileges CREATE ON schema s FROM alice"}));
+}
+
+TEST(ObjTableOwner, AMissingTableGivesANotice) {
+    Snapshot snap = snapshot();
+    Plan p = plan(request({desired("alice", {own_table("s", "nope", 0), own_table("gone", "t", 1)})}), snap);
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_EQ(p.notices, (std::vector<std::string>{
+                             "grants[0] (table_ownership) skipped: table \"s\".\"nope\" does not exist",
+                             "grants[1] (table_ownership) skipped: schema \"gone\" does not exist",
+                         }));
+}
+
+TEST(ObjTableOwner, TheRolesPrivilegesOnATableItComesToOwnAreNotRevoked) {
+    Snapshot snap = snapshot();
+    Relation& t = add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "INSERT"), acl("alice", "SELECT", "owner", true)});
+    t.columns = {column("a", "alice", "UPDATE")};
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0)})}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice",
+                          "RevokePrivileges CREATE ON schema s FROM alice"}));
+}
+
+TEST(ObjTableOwner, OtherRolesPrivilegesAreThenRevokedAsTheNewOwner) {
+    Snapshot snap = snapshot();
+    snap.standing.erase("owner");
+    snap.standing["alice"] = Standing{};
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("bob", "INSERT", "owner")});
+    snap.touched_relations["bob"] = {100};
+    snap.schemas["s"].owner = "admin";
+    Request req = request({desired("alice", {own_table("s", "t", 0)}), desired("bob")});
+    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles alice,owner TO admin",
+                                                "GrantPrivileges CREATE ON schema s TO alice",
+                                                "AlterOwner table s.t TO alice",
+                                                "RevokePrivileges CREATE ON schema s FROM alice",
+                                                "RevokePrivileges INSERT ON table s.t FROM bob",
+                                                "RevokeRoles alice,owner FROM admin"}));
+}
+
+TEST(ObjTableOwner, OwnedButUndeclaredGoesBackToTheCaller) {
+    Snapshot snap = snapshot();
+    Relation& t = add_relation(snap, 100, "s", "t", "alice", 'r',
+                               {acl("alice", "SELECT", "alice", true), acl("alice", "INSERT", "alice", true),
+                                acl("carol", "SELECT", "alice")});
+    t.columns = {column("a", "alice", "SELECT", "alice")};
+    add_relation(snap, 101, "s", "v", "alice", 'v');
+    snap.touched_relations["alice"] = {100, 101};
+    Plan p = plan(request({desired("alice")}), snap);
+    // And after the give-back it holds nothing on them: no revoke.
+    EXPECT_EQ(describe(p), (Statements{"AlterOwner table s.t TO admin", "AlterOwner view s.v TO admin"}));
+}
+
+TEST(ObjTableOwner, GiveBackNeedsTheRolesRights) {
+    Snapshot snap = snapshot();
+    snap.standing.erase("alice");
+    add_relation(snap, 100, "s", "t", "alice");
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"GrantRoles alice TO admin", "AlterOwner table s.t TO admin", "RevokeRoles alice FROM admin"}));
+}
+
+TEST(ObjTableOwner, GiveBackBorrowsTheSchemaOwnersRightsWhenTheCallerLacksCreate) {
+    Snapshot snap = snapshot();
+    snap.standing.erase("owner");
+    snap.schemas["s"].caller_can_create = false;
+    add_relation(snap, 100, "s", "t", "alice");
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"GrantRoles owner TO admin", "AlterOwner table s.t TO admin", "RevokeRoles owner FROM admin"}));
+
+    // Not when the caller can create there, nor when it owns the schema.
+    snap.schemas["s"].caller_can_create = true;
+    EXPECT_EQ(described(request({desired("alice")}), snap), (Statements{"AlterOwner table s.t TO admin"}));
+    snap.schemas["s"].caller_can_create = false;
+    snap.schemas["s"].owner = "admin";
+    EXPECT_EQ(described(request({desired("alice")}), snap), (Statements{"AlterOwner table s.t TO admin"}));
+}
+
+TEST(ObjTableOwner, GiveBackInASchemaGivenBackInThePlanNeedsNoSchemaOwner) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].caller_can_create = false;
+    snap.standing.erase("alice");
+    add_relation(snap, 100, "s", "t", "alice");
+    snap.touched_schemas["alice"] = {"s"};
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"GrantRoles alice TO admin", "AlterOwner schema s TO admin", "AlterOwner table s.t TO admin",
+                          "RevokeRoles alice FROM admin"}));
+}
+
+TEST(ObjTableOwner, NotGivenBackInAPreservedSchema) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "alice");
+    snap.touched_relations["alice"] = {100};
+    EXPECT_TRUE(plan(request({desired("alice")}, {"s"}), snap).empty());
+}
+
+TEST(ObjTableOwner, DeclaredOwnershipInAPreservedSchemaIsStillApplied) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t");
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0)})}, {"s"}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice",
+                          "RevokePrivileges CREATE ON schema s FROM alice"}));
+}
+
+TEST(ObjTableOwner, ClaimedByAnotherRoleOfTheRequestIsNotGivenBack) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "alice", 'r', {acl("alice", "SELECT", "alice")});
+    snap.touched_relations["alice"] = {100};
+    for (bool alice_first : {true, false}) {
+        Request req = alice_first ? request({desired("alice"), desired("bob", {own_table("s", "t", 0)})})
+                                  : request({desired("bob", {own_table("s", "t", 0)}), desired("alice")});
+        EXPECT_EQ(described(req, snap), (Statements{"GrantPrivileges CREATE ON schema s TO bob",
+                                                    "AlterOwner table s.t TO bob",
+                                                    "RevokePrivileges CREATE ON schema s FROM bob"}))
+            << alice_first;
+    }
+}
+
+TEST(ObjTableOwner, ALinkedSequenceIsNotGivenBackOnItsOwn) {
+    Snapshot snap = snapshot();
+    Relation& t = add_relation(snap, 100, "s", "t", "alice");
+    t.owned_sequences = {101};
+    Relation& seq = add_relation(snap, 101, "s", "t_id_seq", "alice", 'S',
+                                 {acl("alice", "USAGE", "alice"), acl("alice", "SELECT", "alice"),
+                                  acl("alice", "UPDATE", "alice")});
+    seq.linked = true;
+    snap.touched_relations["alice"] = {100, 101};
+    // It follows its table: one ALTER, and nothing revoked on the sequence.
+    EXPECT_EQ(described(request({desired("alice")}), snap), (Statements{"AlterOwner table s.t TO admin"}));
+    // Kept with its table, it is not given back either.
+    EXPECT_TRUE(plan(request({desired("alice", {own_table("s", "t", 0)})}), snap).empty());
+}
+
+TEST(ObjTableOwner, AnUnlinkedSequenceIsGivenBack) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 101, "s", "q", "alice", 'S');
+    snap.touched_relations["alice"] = {101};
+    EXPECT_EQ(described(request({desired("alice")}), snap), (Statements{"AlterOwner sequence s.q TO admin"}));
+}
+
+TEST(ObjTableOwner, OwnedSequencesFollowTheirTableToTheNewOwner) {
+    Snapshot snap = snapshot();
+    Relation& t = add_relation(snap, 100, "s", "t");
+    t.owned_sequences = {101};
+    Relation& seq = add_relation(snap, 101, "s", "t_id_seq", "owner", 'S',
+                                 {acl("alice", "USAGE", "owner"), acl("bob", "USAGE", "owner")});
+    seq.linked = true;
+    snap.touched_relations["alice"] = {101};
+    snap.touched_relations["bob"] = {101};
+    snap.standing.erase("owner");
+    // alice's USAGE is not revoked (it owns the sequence now); bob's, now
+    // granted by alice, is revoked as alice's, not as the old owner's.
+    Request req = request({desired("alice", {own_table("s", "t", 0)}), desired("bob")});
+    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles owner TO admin",
+                                                "GrantPrivileges CREATE ON schema s TO alice",
+                                                "AlterOwner table s.t TO alice",
+                                                "RevokePrivileges CREATE ON schema s FROM alice",
+                                                "RevokePrivileges USAGE ON sequence s.t_id_seq FROM bob",
+                                                "RevokeRoles owner FROM admin"}));
+}
+
+TEST(ObjTableOwner, WhatAnOwnerThatGivesBackHadGrantedIsRevokedAsTheCaller) {
+    // After the give-back the caller is the owner and the grantor of record.
+    Snapshot snap = snapshot();
+    snap.standing.erase("alice");
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {acl("bob", "USAGE", "alice")};
+    add_relation(snap, 100, "s", "t", "alice", 'r', {acl("bob", "SELECT", "alice"), acl("bob", "INSERT", "alice")});
+    snap.touched_schemas["alice"] = {"s"};
+    snap.touched_schemas["bob"] = {"s"};
+    snap.touched_relations["alice"] = {100};
+    snap.touched_relations["bob"] = {100};
+    EXPECT_EQ(described(request({desired("alice"), desired("bob", {select("s", "t", 0, true)})}), snap),
+              (Statements{"GrantRoles alice TO admin", "AlterOwner schema s TO admin", "AlterOwner table s.t TO admin",
+                          "RevokePrivileges USAGE ON schema s FROM bob", "RevokePrivileges INSERT ON table s.t FROM bob",
+                          "RevokeRoles alice FROM admin"}));
+}
+
+TEST(ObjTableOwner, SelectOnATableGivenBackIsGrantedByTheCaller) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "alice", 'r', {acl("alice", "SELECT", "alice"), acl("alice", "INSERT", "alice")});
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+              (Statements{"AlterOwner table s.t TO admin", "GrantPrivileges SELECT ON table s.t TO alice"}));
+    // Through an intermediate: the caller, now the owner, grants it; no rights needed.
+    snap.standing.erase("alice");
+    snap.standing["alice"].has_privileges = true;
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)})}), snap),
+              (Statements{"AlterOwner table s.t TO admin", "CreateRole " + nth(kSelect, 1),
+                          "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
+                          "GrantRoles " + nth(kSelect, 1) + " TO alice"}));
+}
+
+// ============================================================ the caller's temporary rights
+
+TEST(ObjRights, GrantedOnceRightAfterTheCreateRolesAndRevokedAtTheVeryEnd) {
+    Snapshot snap = snapshot();
+    snap.standing.clear();
+    snap.schemas["s2"] = schema("owner2");
+    add_relation(snap, 100, "s", "t", "tabowner");
+    add_relation(snap, 101, "s2", "u", "owner2");
+    DesiredRole carol = desired("carol", {usage("s", 0), select("s", "t", 1, true), usage("s2", 2, true),
+                                          select("s2", "u", 3), membership("team", 4)});
+    Statements got = described(request({carol, desired("dave", {usage("s", 0, true)})}), snap);
+    EXPECT_EQ(got, (Statements{
+                       "CreateRole carol",  // the target roles first,
+                       "CreateRole dave",
+                       "CreateRole team",   // then the roles they are to be members of
+                       "GrantRoles owner,owner2,tabowner TO admin",
+                       "CreateRole " + nth(kUsage, 1),
+                       "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
+                       "CreateRole " + nth(kSelect, 2),
+                       "GrantPrivileges SELECT ON table s2.u TO " + nth(kSelect, 2),
+                       "GrantPrivileges USAGE ON schema s2 TO carol",
+                       "GrantPrivileges SELECT ON table s.t TO carol",
+                       "GrantPrivileges USAGE ON schema s TO dave",
+                       "GrantRoles " + nth(kUsage, 1) + "," + nth(kSelect, 2) + ",team TO carol",
+                       "RevokeRoles owner,owner2,tabowner FROM admin",
+                   }))
+        << lines(got);
+}
+
+TEST(ObjRights, NotForRolesTheCallerHasThePrivilegesOf) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "tabowner");
+    snap.standing["tabowner"].has_privileges = true;
+    snap.standing["tabowner"].direct_member = true;
+    Statements got = described(request({desired("alice", {own_table("s", "t", 0), usage("s", 1, true)})}), snap);
+    for (const std::string& s : got) EXPECT_EQ(s.find("admin"), std::string::npos) << s;
+}
+
+TEST(ObjRights, NotWhenTheCallerIsSuperuser) {
+    Snapshot snap = snapshot();
+    snap.caller.superuser = true;
+    snap.standing.clear();
+    snap.standing["tabowner"].superuser = true;  // even a superuser's objects
+    add_relation(snap, 100, "s", "t", "tabowner");
+    add_relation(snap, 101, "s", "u", "alice", 'r');
+    snap.touched_relations["alice"] = {101};
+    Plan p = plan(request({desired("alice", {own_table("s", "t", 0), usage("s", 1)})}), snap);
+    EXPECT_FALSE(p.error);
+    EXPECT_EQ(describe(p), (Statements{"AlterOwner table s.t TO alice", "AlterOwner table s.u TO admin",
+                                       "CreateRole " + nth(kUsage, 1),
+                                       "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
+                                       "GrantRoles " + nth(kUsage, 1) + " TO alice"}));
+}
+
+void expect_superuser_owner_error(const Request& req, Snapshot snap, const std::string& object) {
+    Plan p = plan(req, snap);
+    ASSERT_TRUE(p.error) << lines(describe(p));
+    EXPECT_EQ(p.error->sqlstate, "42501");
+    EXPECT_EQ(p.error->message.rfind("permission denied", 0), 0u) << p.error->message;
+    EXPECT_NE(p.error->message.find(object), std::string::npos) << p.error->message;
+    EXPECT_NE(p.error->message.find("\"su\" is a superuser"), std::string::npos) << p.error->message;
+    for (const std::string& s : describe(p)) EXPECT_EQ(s.find("su TO admin"), std::string::npos) << s;
+}
+
+TEST(ObjRights, AnOwnerThatIsASuperuserIsAnError) {
+    Snapshot snap = snapshot();
+    snap.standing["su"].superuser = true;
+    snap.schemas["sus"] = schema("su");
+    add_relation(snap, 100, "s", "t", "su");
+    // A schema: an intermediate's grant, a direct grant, a change of owner.
+    expect_superuser_owner_error(request({desired("alice", {usage("sus", 0)})}), snap, "schema \"sus\"");
+    expect_superuser_owner_error(request({desired("alice", {create("sus", 0, true)})}), snap, "schema \"sus\"");
+    expect_superuser_owner_error(request({desired("alice", {own_schema("sus", 0)})}), snap, "schema \"sus\"");
+    // A table: the same.
+    expect_superuser_owner_error(request({desired("alice", {select("s", "t", 0)})}), snap, "\"s\".\"t\"");
+    expect_superuser_owner_error(request({desired("alice", {select("s", "t", 0, true)})}), snap, "\"s\".\"t\"");
+    expect_superuser_owner_error(request({desired("alice", {own_table("s", "t", 0)})}), snap, "\"s\".\"t\"");
+    // Revoking what it granted.
+    snap.relations[100].acl = {acl("alice", "INSERT", "su")};
+    snap.touched_relations["alice"] = {100};
+    expect_superuser_owner_error(request({desired("alice")}), snap, "\"s\".\"t\"");
+}
+
+TEST(ObjRights, ANoinheritMemberIsAnErrorWhenPrivilegesAreNeeded) {
+    Snapshot snap = snapshot();
+    snap.standing["owner"].has_privileges = false;
+    snap.standing["owner"].direct_member = true;
+    for (const Request& req : {request({desired("alice", {usage("s", 0)})}),
+                               request({desired("alice", {usage("s", 0, true)})}),
+                               request({desired("alice", {own_schema("s", 0)})})}) {
+        Plan p = plan(req, snap);
+        ASSERT_TRUE(p.error);
+        EXPECT_EQ(p.error->sqlstate, "42501");
+        EXPECT_NE(p.error->message.find("does not inherit"), std::string::npos) << p.error->message;
+        EXPECT_NE(p.error->message.find("\"owner\""), std::string::npos) << p.error->message;
+        for (const std::string& s : describe(p)) EXPECT_EQ(s.find("TO admin"), std::string::npos) << s;
+    }
+}
+
+TEST(ObjRights, ANoinheritMemberIsEnoughToMakeARoleAnOwner) {
+    Snapshot snap = snapshot();
+    snap.standing["alice"].has_privileges = false;
+    snap.standing["alice"].direct_member = true;
+    add_relation(snap, 100, "s", "t");
+    Plan p = plan(request({desired("alice", {own_schema("new", 0), own_table("s", "t", 1)})}), snap);
+    EXPECT_FALSE(p.error) << p.error->message;
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice", "GrantPrivileges CREATE ON schema s TO alice",
+                                       "AlterOwner table s.t TO alice",
+                                       "RevokePrivileges CREATE ON schema s FROM alice"}));
+    Plan q = plan(request({desired("alice", {own_schema("s", 0)})}), snap);
+    EXPECT_FALSE(q.error);
+    EXPECT_EQ(describe(q), (Statements{"AlterOwner schema s TO alice"}));
+}
+
+TEST(ObjRights, ANoinheritMemberCannotGiveBack) {
+    // Giving back acts as the owner: its privileges are needed.
+    Snapshot snap = snapshot();
+    snap.standing["alice"].has_privileges = false;
+    snap.standing["alice"].direct_member = true;
+    add_relation(snap, 100, "s", "t", "alice");
+    snap.touched_relations["alice"] = {100};
+    Plan p = plan(request({desired("alice")}), snap);
+    ASSERT_TRUE(p.error);
+    EXPECT_EQ(p.error->sqlstate, "42501");
+    EXPECT_NE(p.error->message.find("\"alice\""), std::string::npos) << p.error->message;
+
+    snap.relations.clear();
+    snap.touched_relations.clear();
+    snap.schemas["s"].owner = "alice";
+    snap.touched_schemas["alice"] = {"s"};
+    p = plan(request({desired("alice")}), snap);
+    ASSERT_TRUE(p.error);
+    EXPECT_EQ(p.error->sqlstate, "42501");
+}
+
+TEST(ObjRights, TheFirstErrorIsKept) {
+    Snapshot snap = snapshot();
+    snap.standing["su"].superuser = true;
+    snap.standing["owner"].has_privileges = false;
+    snap.standing["owner"].direct_member = true;
+    snap.schemas["a_su"] = schema("su");
+    // Direct privileges are planned schema by schema in name order: "a_su" before "s".
+    Plan p = plan(request({desired("alice", {usage("s", 0, true), usage("a_su", 1, true)})}), snap);
+    ASSERT_TRUE(p.error);
+    EXPECT_NE(p.error->message.find("\"su\" is a superuser"), std::string::npos) << p.error->message;
+}
+
+TEST(ObjRights, ANoinheritTargetRoleCannotUseIntermediates) {
+    // Membership of an intermediate role gives a NOINHERIT role nothing.
+    Snapshot snap = snapshot();
+    snap.roles["alice"].inherit = false;
+    add_relation(snap, 100, "s", "t");
+    for (const spec::Grant& g : {usage("s", 2), create("s", 2), select("s", "t", 2)}) {
+        Plan p = plan(request({desired("alice", {usage("s", 0, true), own_schema("x", 1), g})}), snap);
+        ASSERT_TRUE(p.error) << spec::kind_name(g.kind);
+        EXPECT_EQ(p.error->sqlstate, "22023");
+        EXPECT_EQ(p.error->message.rfind("grants[2]: role \"alice\" is NOINHERIT", 0), 0u) << p.error->message;
+        EXPECT_NE(p.error->message.find("\"direct\": true"), std::string::npos) << p.error->message;
+    }
+    Plan p = plan(request({desired("alice", {usage("s", 0, true), create("s", 1, true), select("s", "t", 2, true),
+                                             own_schema("x", 3)})}),
+                  snap);
+    EXPECT_FALSE(p.error) << p.error->message;
+}
+
+// ============================================================ validate
+
+TEST(ObjValidate, TwoRolesOwningTheSameSchemaIsAnError) {
+    Request req = request({desired("alice", {own_schema("s", 0)}), desired("bob", {usage("s", 0), own_schema("s", 1)})});
+    auto e = validate(req);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->sqlstate, "22023");
+    EXPECT_EQ(e->message, "grants[1]: schema \"s\" is declared owned by both \"alice\" and \"bob\"");
+
+    req.roles[1].path = "roles.bob";
+    e = validate(req);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->message, "roles.bob[1]: schema \"s\" is declared owned by both \"alice\" and \"bob\"");
+}
+
+TEST(ObjValidate, TwoRolesOwningTheSameTableIsAnError) {
+    Request req = request({desired("alice", {own_table("s", "t", 0)}), desired("bob", {own_table("s", "u", 0)}),
+                           desired("carol", {own_table("s", "t", 3)})});
+    auto e = validate(req);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->sqlstate, "22023");
+    EXPECT_EQ(e->message, "grants[3]: table \"s\".\"t\" is declared owned by both \"alice\" and \"carol\"");
+}
+
+TEST(ObjValidate, DistinctOwnershipsAreAccepted) {
+    EXPECT_FALSE(validate(request({desired("alice", {own_schema("s", 0), own_schema("s", 1), own_table("s", "t", 2),
+                                                     own_table("s", "t", 3)}),
+                                   desired("bob", {own_schema("S", 0), own_table("s", "T", 1), own_table("t", "s", 2),
+                                                   own_schema("t", 3)})})));
+    // A schema and a table of the same name are different objects.
+    EXPECT_FALSE(validate(request({desired("alice", {own_schema("s", 0)}), desired("bob", {own_table("s", "s", 0)})})));
+    // Declaring privileges on another role's object is fine.
+    EXPECT_FALSE(validate(request({desired("alice", {own_schema("s", 0), own_table("s", "t", 1)}),
+                                   desired("bob", {usage("s", 0, true), create("s", 1), select("s", "t", 2, true)})})));
+}
+
+TEST(ObjValidate, TheCallingRoleCannotSyncItself) {
+    Snapshot snap = snapshot();
+    snap.roles["admin"] = RoleState{};
+    add_relation(snap, 100, "s", "t", "admin");
+    Plan p = plan(request({desired("alice", {usage("s", 0, true)}), desired("admin", {own_schema("s", 0)})}), snap);
+    ASSERT_TRUE(p.error);
+    EXPECT_EQ(p.error->sqlstate, "22023");
+    EXPECT_NE(p.error->message.find("\"admin\""), std::string::npos) << p.error->message;
+    EXPECT_TRUE(p.statements.empty()) << lines(describe(p));
+}
+
+// ============================================================ order of the phases
+
+TEST(ObjOrder, EveryPhaseInItsPlace) {
+    Snapshot snap = snapshot();
+    snap.standing.clear();
+    snap.roles.erase("alice");
+    snap.roles["team"] = RoleState{};
+    add_relation(snap, 100, "s", "t", "tabowner");
+    add_relation(snap, 101, "s", "u");
+    snap.roles["bob"].member_of = {"old"};
+    snap.roles["bob"].can_login = true;
+    add_relation(snap, 102, "s", "w", "owner", 'r', {acl("bob", "INSERT", "grantor")});
+    snap.touched_relations["bob"] = {102};
+    DesiredRole alice = desired("alice", {own_schema("new", 0), own_table("s", "t", 1), usage("s", 2),
+                                          select("s", "u", 3, true), membership("team", 4)});
+    alice.login = DesiredLogin{};
+    alice.login->valid_until_text = "infinity";
+    Statements got = described(request({alice, desired("bob")}), snap);
+    EXPECT_EQ(got, (Statements{
+                       // roles
+                       "CreateRole alice",
+                       // the caller's temporary rights
+                       "GrantRoles alice,grantor,owner,tabowner TO admin",
+                       // schemas
+                       "CreateSchema new AUTHORIZATION alice",
+                       // tables
+                       "GrantPrivileges CREATE ON schema s TO alice",
+                       "AlterOwner table s.t TO alice",
+                       // intermediate roles
+                       "CreateRole " + nth(kUsage, 1),
+                       "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
+                       // direct privileges
+                       "RevokePrivileges CREATE ON schema s FROM alice",
+                       "GrantPrivileges SELECT ON table s.u TO alice",
+                       "AS grantor: RevokePrivileges INSERT ON table s.w FROM bob",
+                       // login
+                       "SetLogin alice password=<keep> valid_until=infinity",
+                       "RemoveLogin bob",
+                       // memberships
+                       "GrantRoles " + nth(kUsage, 1) + ",team TO alice",
+                       "RevokeRoles old FROM bob",
+                       // the caller's temporary rights given back
+                       "RevokeRoles alice,grantor,owner,tabowner FROM admin",
+                   }))
+        << lines(got);
+}
+
+// ============================================================ idempotence
+
+// A state that already matches a document using every grant type.
+struct Matching {
+    Request req;
+    Snapshot snap;
+};
+
+Matching matching_state() {
+    Matching m;
+    const std::string conn = kConnect + "0000c0c0", us = kUsage + "0000a0a0", cs = kCreate + "0000b0b0",
+                      st = kSelect + "0000d0d0", sv = kSelect + "0000e0e0";
+    Snapshot& snap = m.snap;
+    snap = snapshot();
+    snap.standing.clear();  // any statement needing rights would show as a GrantRoles
+    Database db;
+    db.oid = 5;
+    db.owner = "dbowner";
+    db.acl = {acl(conn, "CONNECT", "dbowner")};
+    snap.databases["warehouse"] = db;
+    snap.roles["team"] = RoleState{};
+    RoleState& alice = snap.roles["alice"];
+    alice.can_login = true;
+    alice.member_of = {conn, "team", us, cs, st, sv};
+    // s: through intermediates.  direct: alice's own USAGE and CREATE.  mine: alice's.
+    snap.schemas["s"].acl = {acl("owner", "USAGE", "owner"), acl("owner", "CREATE", "owner"), acl(us, "USAGE"),
+                             acl(cs, "CREATE"), acl("", "USAGE")};
+    snap.schemas["direct"] = schema("owner", {acl("alice", "USAGE"), acl("alice", "CREATE"), acl("bob", "USAGE")});
+    snap.schemas["mine"] = schema("alice", {acl("alice", "USAGE", "alice", true), acl("alice", "CREATE", "alice", true),
+                                            acl("bob", "USAGE", "alice")});
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl(st, "SELECT"), acl("", "SELECT")});
+    add_relation(snap, 101, "s", "v", "owner", 'v', {acl(sv, "SELECT")});
+    add_relation(snap, 102, "direct", "d", "owner", 'r', {acl("alice", "SELECT")});
+    add_relation(snap, 103, "direct", "rx", "owner", 'm', {acl("alice", "SELECT")});
+    Relation& owned = add_relation(snap, 104, "s", "owned", "alice", 'r', {acl("alice", "SELECT", "alice", true)});
+    owned.owned_sequences = {105};
+    add_relation(snap, 105, "s", "owned_id_seq", "alice", 'S').linked = true;
+    add_relation(snap, 106, "mine", "m", "alice", 'p', {acl("alice", "INSERT", "alice", true)});
+    add_relation(snap, 107, "keep", "k", "owner", 'r', {acl("alice", "INSERT"), acl("alice", "UPDATE", "owner", true)});
+    snap.schemas["keep"] = schema("owner");
+    snap.regex_matches[{"s", "^v"}] = {101};
+    snap.regex_matches[{"direct", "^r"}] = {103};
+    snap.touched_schemas["alice"] = {"direct", "mine"};
+    snap.touched_relations["alice"] = {102, 103, 104, 105, 106, 107};
+
+    DesiredRole role = desired("alice", {connect("warehouse", 0), membership("team", 1), usage("s", 2), create("s", 3),
+                                         usage("direct", 4, true), create("direct", 5, true), own_schema("mine", 6),
+                                         select("s", "t", 7), select_regex("s", "^v", 8), select("direct", "d", 9, true),
+                                         select_regex("direct", "^r", 10, true), own_table("s", "owned", 11),
+                                         select("s", "owned", 12, true), usage("mine", 13, true),
+                                         own_table("mine", "m", 14)});
+    role.login = DesiredLogin{};
+    role.login->valid_until_text = "infinity";
+    m.req = request({role}, {"keep"});
+    return m;
+}
+
+TEST(ObjIdempotence, AMatchingStateGivesAnEmptyPlan) {
+    Matching m = matching_state();
+    Names names;
+    Plan p = make_plan(m.req, trusting(m.snap), names.source());
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_TRUE(p.notices.empty());
+    EXPECT_FALSE(p.error);
+    EXPECT_TRUE(names.prefixes.empty());
+}
+
+TEST(ObjIdempotence, EachDifferenceShowsUp) {
+    // The matching state is not empty by accident: taking one thing away
+    // makes exactly the statement that puts it back.
+    {
+        Matching m = matching_state();
+        m.snap.roles["alice"].member_of.erase(kSelect + "0000e0e0");
+        EXPECT_EQ(described(m.req, m.snap), (Statements{"GrantRoles " + kSelect + "0000e0e0 TO alice"}));
+    }
+    {
+        Matching m = matching_state();
+        m.snap.schemas["direct"].acl = {acl("alice", "USAGE")};
+        EXPECT_EQ(described(m.req, m.snap),
+                  (Statements{"GrantRoles owner TO admin", "GrantPrivileges CREATE ON schema direct TO alice",
+                              "RevokeRoles owner FROM admin"}));
+    }
+    {
+        Matching m = matching_state();
+        m.snap.relations[102].acl.push_back(acl("alice", "DELETE"));
+        EXPECT_EQ(described(m.req, m.snap),
+                  (Statements{"GrantRoles owner TO admin", "RevokePrivileges DELETE ON table direct.d FROM alice",
+                              "RevokeRoles owner FROM admin"}));
+    }
+    {
+        Matching m = matching_state();
+        m.snap.relations[104].owner = "owner";
+        m.snap.relations[105].owner = "owner";
+        m.snap.relations[104].acl = {acl("alice", "SELECT")};
+        Statements got = described(m.req, m.snap);
+        EXPECT_NE(index_of(got, "AlterOwner table s.owned TO alice"), -1) << lines(got);
+    }
+}
+
+// ============================================================ bugs found, and fixed
+
+// Was a bug: when the role owns a schema in the snapshot but will not own it after
+// this plan (it is given back to the caller, or another role of the request
+// takes it), has_direct() still counts the owner's own ACL entry
+// ("alice=UC/alice") as "already has direct CREATE": no temporary CREATE is
+// granted, so ALTER TABLE ... OWNER TO alice fails in PostgreSQL ("must have
+// CREATE privilege on schema").  The ACL holds that entry as soon as anything
+// was ever granted on the schema.
+TEST(ObjBugs, TableTransferIntoASchemaTheRoleStopsOwningNeedsCreate) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {acl("alice", "USAGE", "alice"), acl("alice", "CREATE", "alice"), acl("bob", "USAGE", "alice")};
+    snap.touched_schemas["alice"] = {"s"};
+    add_relation(snap, 100, "s", "t", "tabowner");
+    snap.standing["tabowner"].has_privileges = true;
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0)})}), snap),
+              (Statements{"AlterOwner schema s TO admin", "GrantPrivileges CREATE ON schema s TO alice",
+                          "AlterOwner table s.t TO alice", "RevokePrivileges CREATE ON schema s FROM alice"}));
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0)}), desired("bob", {own_schema("s", 0)})}),
+                        snap),
+              (Statements{"AlterOwner schema s TO bob", "GrantPrivileges CREATE ON schema s TO alice",
+                          "AlterOwner table s.t TO alice", "RevokePrivileges CREATE ON schema s FROM alice"}));
+}
+
+// Was a bug: column privileges of a relation whose owner changes in the same plan
+// are revoked as the *old* owner (SET ROLE old_owner), though ALTER ... OWNER
+// has already rewritten their grantor to the new owner
+// (change_owner_fix_column_acls).  The old owner then holds nothing on the
+// table and the REVOKE fails with "permission denied".  Table-level
+// privileges get this right (regranted()); revoke_columns() does not.
+TEST(ObjBugs, ColumnPrivilegesAfterAnOwnerChangeAreRevokedAsTheNewOwner) {
+    Snapshot snap = snapshot();
+    Relation& t = add_relation(snap, 100, "s", "t", "alice");
+    t.columns = {column("a", "bob", "SELECT", "alice")};
+    snap.touched_relations["alice"] = {100};
+    snap.touched_relations["bob"] = {100};
+    // alice gives t back to the caller; bob loses what alice (as owner) granted him.
+    EXPECT_EQ(described(request({desired("alice"), desired("bob")}), snap),
+              (Statements{"AlterOwner table s.t TO admin", "RevokePrivileges ALL ON table s.t (a) FROM bob"}));
+    // bob takes t over from alice: what the old owner granted carol is now bob's grant.
+    snap.touched_relations["carol"] = {100};
+    snap.roles["carol"] = RoleState{};
+    snap.relations[100].columns = {column("a", "carol", "SELECT", "alice")};
+    EXPECT_EQ(described(request({desired("bob", {own_table("s", "t", 0)}), desired("carol")}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO bob", "AlterOwner table s.t TO bob",
+                          "RevokePrivileges CREATE ON schema s FROM bob",
+                          "RevokePrivileges ALL ON table s.t (a) FROM carol"}));
+}
+
+// KNOWN, not reachable yet: in one request (sync_many), a REVOKE ... CASCADE from one role also
+// removes what it granted to another role of the request, and the planner
+// does not take that into account:
+//  (1) the other role's revoke still runs as the first role (as_role alice)
+//      after alice lost the privilege: PostgreSQL refuses it ("permission
+//      denied for table t": alice holds no privilege on t any more) and the
+//      whole sync fails -- or succeeds if bob happens to be listed first;
+//  (2) a privilege the other role declares and holds through that grant is
+//      silently lost, and not granted again: the result does not match the
+//      document until the next sync.
+TEST(ObjBugs, CascadeInOneRequestDoesNotBreakTheOtherRoles) {
+    // Only a multi-role request shows it, and none is possible before sync_many.
+    GTEST_SKIP() << "KNOWN: CASCADE revokes are planned without their effect on other roles of the request";
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "SELECT", "owner", true), acl("bob", "SELECT", "alice")});
+    snap.touched_relations["alice"] = {100};
+    snap.touched_relations["bob"] = {100};
+
+    // (1) Nothing may run as alice once alice has lost SELECT.
+    Statements got = described(request({desired("alice"), desired("bob")}), snap);
+    long cascade = index_of(got, "RevokePrivileges SELECT ON table s.t FROM alice CASCADE");
+    ASSERT_NE(cascade, -1) << lines(got);
+    for (long i = cascade + 1; i < static_cast<long>(got.size()); ++i)
+        EXPECT_EQ(got[i].rfind("AS alice:", 0), std::string::npos) << lines(got);
+
+    // (2) bob declares SELECT direct: after alice's CASCADE it must be granted again.
+    got = described(request({desired("alice"), desired("bob", {select("s", "t", 0, true)})}), snap);
+    cascade = index_of(got, "RevokePrivileges SELECT ON table s.t FROM alice CASCADE");
+    long regrant = index_of(got, "GrantPrivileges SELECT ON table s.t TO bob");
+    ASSERT_NE(cascade, -1) << lines(got);
+    EXPECT_GT(regrant, cascade) << lines(got);
+}
+
+// Was a bug: declared ownership of a sequence linked to a table column (serial,
+// identity) gets an AlterOwner of its own, although such a sequence follows
+// its table (and PostgreSQL refuses ALTER SEQUENCE ... OWNER TO on it while
+// the table has another owner: "cannot change owner of sequence ...: Sequence
+// is linked to table").  With both the table and its sequence declared (as a
+// full description of what a role owns would list them), the sequence, whose
+// oid is lower than its table's since it is created first, is altered first
+// and the sync fails.  The give-back side checks Relation::linked; the
+// declared side does not.
+TEST(ObjBugs, ALinkedSequenceDeclaredWithItsTableIsNotAlteredOnItsOwn) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t_id_seq", "owner", 'S').linked = true;
+    add_relation(snap, 101, "s", "t").owned_sequences = {100};
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0), own_table("s", "t_id_seq", 1)})}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice",
+                          "RevokePrivileges CREATE ON schema s FROM alice"}));
+}
+
+// Revoking what another grantor granted runs as that grantor (SET ROLE),
+// which needs only membership in it: a NOINHERIT member of the grantor is
+// enough (unlike for the owner, whose privileges are used).
+TEST(ObjRights, ANoinheritMemberOfAGrantorIsEnoughToRevokeAsIt) {
+    Snapshot snap = snapshot();
+    snap.standing["grantor"].direct_member = true;
+    snap.standing["grantor"].has_privileges = false;
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "SELECT", "grantor")});
+    snap.touched_relations["alice"] = {100};
+    Plan p = plan(request({desired("alice")}), snap);
+    EXPECT_FALSE(p.error) << p.error->message;
+    EXPECT_EQ(describe(p), (Statements{"AS grantor: RevokePrivileges SELECT ON table s.t FROM alice"}));
+}
+
+// Was a bug (wording): table_ownership in a schema that the same request
+// creates says the *schema* does not exist (resolve_ownership() looks only at
+// the snapshot), while the other grant types count such a schema as existing
+// and say the table does not exist.
+TEST(ObjBugs, TableOwnershipNoticeInASchemaTheRequestCreates) {
+    Snapshot snap = snapshot();
+    Plan p = plan(request({desired("alice", {own_schema("new", 0), own_table("new", "t", 1)})}), snap);
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice"}));
+    EXPECT_EQ(p.notices,
+              (std::vector<std::string>{"grants[1] (table_ownership) skipped: table \"new\".\"t\" does not exist"}));
+}
+
+}  // namespace
