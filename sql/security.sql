@@ -2,7 +2,8 @@
 -- advantage.
 \set su :USER
 CREATE ROLE regress_pgsr_sec_mallory LOGIN;
-CREATE SCHEMA regress_pgsr_sec_mal AUTHORIZATION regress_pgsr_sec_mallory;
+CREATE ROLE regress_pgsr_sec_accomplice;
+CREATE SCHEMA regress_pgsr_sec_mal AUTHORIZATION regress_pgsr_sec_accomplice;
 CREATE ROLE regress_pgsr_sec_noinherit NOINHERIT;
 \c - regress_pgsr_admin
 SET client_min_messages = warning;
@@ -18,7 +19,7 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
 -- it what it is.  Here the owner of another table grants it to the secret
 -- table's intermediate roles (whose names anyone can read in the ACLs)...
 \c - :su
-SET ROLE regress_pgsr_sec_mallory;
+SET ROLE regress_pgsr_sec_accomplice;
 CREATE TABLE regress_pgsr_sec_mal.mine (x int);
 DO $$
 DECLARE r text;
@@ -35,13 +36,12 @@ BEGIN
     END LOOP;
 END $$;
 RESET ROLE;
--- ... and has herself synced with her own table: she gets new intermediate
--- roles of her own, not the secret table's.
+-- ... and has mallory synced with that table: she gets new intermediate
+-- roles for it, not the secret table's (their comments name the secret
+-- table and schema).
 \c - regress_pgsr_admin
 SELECT step, action, regress.stable(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_sec_mallory', '[
     {"type": "login"},
-    {"type": "schema_ownership", "schema": "regress_pgsr_sec_mal"},
-    {"type": "table_ownership", "schema": "regress_pgsr_sec_mal", "table": "mine"},
     {"type": "schema_usage", "schema": "regress_pgsr_sec_mal"},
     {"type": "table_select", "schema": "regress_pgsr_sec_mal", "table_regex": ".*"}
 ]');
@@ -49,6 +49,48 @@ SELECT step, action, regress.stable(statement) AS statement FROM pg_sync_roles.s
 SET ROLE regress_pgsr_sec_mallory;
 SELECT x FROM regress_pgsr_sec_secret.t;
 SELECT count(*) FROM regress_pgsr_sec_mal.mine;
+RESET ROLE;
+
+-- An intermediate role's comment names its object by oid: renaming the
+-- object keeps it, and a new object under the old name does not inherit it
+-- (here an accomplice with CREATE on the schema makes one and grants it to
+-- the renamed table's intermediate role).
+\c - regress_pgsr_admin
+CREATE SCHEMA regress_pgsr_sec_open;
+GRANT USAGE, CREATE ON SCHEMA regress_pgsr_sec_open TO regress_pgsr_sec_accomplice;
+CREATE TABLE regress_pgsr_sec_open.r (x int);
+INSERT INTO regress_pgsr_sec_open.r VALUES (7);
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_sec_reader2', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_sec_open"},
+    {"type": "table_select", "schema": "regress_pgsr_sec_open", "table": "r"}
+]');
+ALTER TABLE regress_pgsr_sec_open.r RENAME TO r_old;
+\c - :su
+SET ROLE regress_pgsr_sec_accomplice;
+CREATE TABLE regress_pgsr_sec_open.r (x int);
+DO $$
+DECLARE r text;
+BEGIN
+    FOR r IN SELECT a.grantee::regrole::text
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+              WHERE n.nspname = 'regress_pgsr_sec_open' AND c.relname = 'r_old'
+                AND a.grantee::regrole::text LIKE '\_pgsr\_%' LOOP
+        EXECUTE format('GRANT SELECT ON regress_pgsr_sec_open.r TO %s', r);
+    END LOOP;
+END $$;
+RESET ROLE;
+\c - regress_pgsr_admin
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_sec_reader2', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_sec_open"},
+    {"type": "table_select", "schema": "regress_pgsr_sec_open", "table": "r_old"}
+]');
+SELECT step, action, regress.stable(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_sec_mallory', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_sec_open"},
+    {"type": "table_select", "schema": "regress_pgsr_sec_open", "table": "r"}
+]');
+\c - :su
+SET ROLE regress_pgsr_sec_mallory;
+SELECT x FROM regress_pgsr_sec_open.r_old;
 RESET ROLE;
 
 -- A role holding a temporary table (here: one that a role of the same name
@@ -62,8 +104,9 @@ SELECT count(*) FILTER (WHERE statement LIKE '%regress_pgsr_sec_tmp%') AS temp_t
   FROM pg_sync_roles.sync('regress_pgsr_sec_mallory', '[]');
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_sec_mallory', '[]');
 
--- The secret table's intermediate roles, now named in mallory's ACLs too,
--- are no longer trusted: its readers move to new ones at their next sync.
+-- The secret table's intermediate roles, now named in other ACLs too,
+-- stay in use for the secret table: their comment says what they were made
+-- for, and what others grant them they could grant anyone.  No churn.
 SELECT step, action, regress.stable(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sec_secret"},
     {"type": "table_select", "schema": "regress_pgsr_sec_secret", "table": "t"}
@@ -78,6 +121,17 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
     {"type": "table_select", "schema": "regress_pgsr_sec_secret", "table": "t"}
 ]');
 SELECT pg_has_role('regress_pgsr_sec_reader', '_pgsr_local_1_table_select_0000beef', 'MEMBER') AS still_member;
+-- But not when that database is gone (a restore under a new oid) ...
+CREATE ROLE _pgsr_local_4000000000_table_select_0000beef;
+GRANT _pgsr_local_4000000000_table_select_0000beef TO regress_pgsr_sec_reader;
+-- ... or when the role holds something here (a copy of another database).
+CREATE ROLE _pgsr_local_1_table_select_0000cafe;
+GRANT SELECT ON regress_pgsr_sec_secret.t TO _pgsr_local_1_table_select_0000cafe;
+GRANT _pgsr_local_1_table_select_0000cafe TO regress_pgsr_sec_reader;
+SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_sec_secret"},
+    {"type": "table_select", "schema": "regress_pgsr_sec_secret", "table": "t"}
+]');
 
 -- ADMIN OPTION cannot be declared: a declared membership keeps only the membership.
 CREATE ROLE regress_pgsr_sec_team;
@@ -127,8 +181,7 @@ SELECT rolname FROM pg_roles WHERE rolname IN ('_pgsr_local_helpdesk', '_pgsr_gl
                                                '_pgsr_local_1_table_select_0badf00d') ORDER BY 1;
 
 \c - :su
-DROP ROLE _pgsr_local_helpdesk, _pgsr_global_database_connect_ops_team, _pgsr_local_1_table_select_0badf00d,
-          _pgsr_local_1_table_select_0000beef;
-DROP SCHEMA regress_pgsr_sec_secret, regress_pgsr_sec_mal CASCADE;
+DROP ROLE _pgsr_local_helpdesk, _pgsr_global_database_connect_ops_team, _pgsr_local_1_table_select_0badf00d;
+DROP SCHEMA regress_pgsr_sec_secret, regress_pgsr_sec_mal, regress_pgsr_sec_open CASCADE;
 SELECT regress.drop_roles('regress\_pgsr\_sec\_%');
 SELECT regress.drop_roles('\_pgsr\_%');

@@ -24,8 +24,10 @@ CREATE DATABASE regress_pgsr_other OWNER regress_pgsr_dbowner;
 CREATE SCHEMA regress;
 GRANT USAGE ON SCHEMA regress TO PUBLIC;
 CREATE FUNCTION regress.stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT regexp_replace(regexp_replace(s, '(_pgsr_[a-z0-9_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g'),
-                          '_pgsr_local_[0-9]+_', '_pgsr_local_<db>_', 'g')
+    SELECT regexp_replace(regexp_replace(regexp_replace(s,
+               '(_pgsr_[a-z0-9_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g'),
+               '_pgsr_local_[0-9]+_', '_pgsr_local_<db>_', 'g'),
+               '\[(pg_[a-z]+) [0-9]+\]', '[\1 <oid>]', 'g')
 $$;
 
 -- Runs a statement and returns its SQLSTATE and message (or 'ok').

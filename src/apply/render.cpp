@@ -95,6 +95,9 @@ struct Renderer {
                      object_name(s.object) + " OWNER TO " + ident(s.owner));
     }
     Rendered operator()(const DropRole& s) const { return plain("DROP ROLE " + idents(s.roles)); }
+    Rendered operator()(const CommentOnRole& s) const {
+        return plain("COMMENT ON ROLE " + ident(s.role) + " IS " + pg::quote_literal(s.comment));
+    }
 
     static Rendered plain(std::string sql) {
         Rendered r;

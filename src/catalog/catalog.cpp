@@ -96,34 +96,6 @@ void read_passwords(Snapshot& snap, const Request& req, bool can_read_authid) {
     }
 }
 
-void read_databases(Snapshot& snap, const Request& req) {
-    std::set<std::string> names;
-    for (const auto& role : req.roles)
-        for (const auto& g : role.grants)
-            if (g.kind == spec::Kind::database_connect) names.insert(g.database);
-    if (names.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT d.datname::pg_catalog.text, d.oid, o.rolname::pg_catalog.text,"
-             "       x.grantee, x.grantor, x.privilege_type"
-             "  FROM pg_catalog.pg_database d"
-             "  JOIN pg_catalog.pg_roles o ON o.oid = d.datdba"
-             "  LEFT JOIN LATERAL ("
-             "       SELECT g.rolname::pg_catalog.text AS grantee,"
-             "              pg_catalog.pg_get_userbyid(e.grantor)::pg_catalog.text AS grantor,"
-             "              e.privilege_type"
-             "         FROM pg_catalog.aclexplode(d.datacl) e"
-             "         JOIN pg_catalog.pg_roles g ON g.oid = e.grantee"
-             "        WHERE e.privilege_type = 'CONNECT'"
-             "          AND pg_catalog.starts_with(g.rolname::pg_catalog.text, $2)) x ON true"
-             " WHERE d.datname = ANY ($1::pg_catalog.name[])",
-             {Param::of(as_vector(names)), Param::of(plan::connect_role_prefix())})) {
-        plan::Database& db = snap.databases[row.text(0)];
-        db.oid = row.oid(1);
-        db.owner = row.text(2);
-        if (!row.is_null(3)) db.acl.push_back({row.text(3), row.text(4), row.text(5)});
-    }
-}
-
 std::vector<std::string> target_names(const Request& req) {
     std::vector<std::string> out;
     for (const auto& role : req.roles) out.push_back(role.name);
@@ -135,14 +107,14 @@ std::vector<std::string> target_names(const Request& req) {
 // find the one holding a privilege).  An ACL with thousands of other grantees
 // is filtered in the server.
 const char* kAclFilter =
-    "SELECT g.rolname::pg_catalog.text AS grantee, gr.rolname::pg_catalog.text AS grantor,"
+    "SELECT pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text AS grantee,"
+    "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text AS grantor,"
     "       x.privilege_type, x.is_grantable"
     "  FROM pg_catalog.aclexplode(%s) x"
-    "  JOIN pg_catalog.pg_roles g ON g.oid = x.grantee"
-    "  JOIN pg_catalog.pg_roles gr ON gr.oid = x.grantor"
-    " WHERE g.rolname = ANY ($%d::pg_catalog.name[])"
-    "    OR gr.rolname = ANY ($%d::pg_catalog.name[])"
-    "    OR pg_catalog.starts_with(g.rolname::pg_catalog.text, $%d)";
+    " WHERE x.grantee <> 0"
+    "   AND (pg_catalog.pg_get_userbyid(x.grantee) = ANY ($%d::pg_catalog.name[])"
+    "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($%d::pg_catalog.name[])"
+    "        OR pg_catalog.starts_with(pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text, $%d))";
 
 std::string acl_subquery(const char* column, int names_param, int prefix_param) {
     char buf[1024];
@@ -152,6 +124,29 @@ std::string acl_subquery(const char* column, int names_param, int prefix_param) 
 
 std::string local_prefix(const Snapshot& snap) {
     return "_pgsr_local_" + std::to_string(snap.database_oid) + "_";
+}
+
+// Declared databases: their owner, and the ACL entries of the target roles
+// and of CONNECT intermediate roles.
+void read_databases(Snapshot& snap, const Request& req) {
+    std::set<std::string> names;
+    for (const auto& role : req.roles)
+        for (const auto& g : role.grants)
+            if (g.kind == spec::Kind::database_connect) names.insert(g.database);
+    if (names.empty()) return;
+    std::string sql =
+        "SELECT d.datname::pg_catalog.text, d.oid, pg_catalog.pg_get_userbyid(d.datdba)::pg_catalog.text,"
+        "       x.grantee, x.grantor, x.privilege_type, x.is_grantable"
+        "  FROM pg_catalog.pg_database d"
+        "  LEFT JOIN LATERAL (" + acl_subquery("d.datacl", 2, 3) + ") x ON true"
+        " WHERE d.datname = ANY ($1::pg_catalog.name[])";
+    for (const pg::Row& row : pg::spi::query(
+             sql, {Param::of(as_vector(names)), Param::of(target_names(req)), Param::of(plan::connect_role_prefix())})) {
+        plan::Database& db = snap.databases[row.text(0)];
+        db.oid = row.oid(1);
+        db.owner = row.text(2);
+        if (!row.is_null(3)) db.acl.push_back({row.text(3), row.text(4), row.text(5), row.boolean(6)});
+    }
 }
 
 // What the target roles own or are named in the ACL of, in this database:
@@ -194,11 +189,10 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     for (const auto& [_, set] : touched) oids.insert(set.begin(), set.end());
     if (names.empty() && oids.empty()) return;
     std::string sql =
-        "SELECT n.nspname::pg_catalog.text, n.oid, o.rolname::pg_catalog.text,"
+        "SELECT n.nspname::pg_catalog.text, n.oid, pg_catalog.pg_get_userbyid(n.nspowner)::pg_catalog.text,"
         "       e.grantee, e.grantor, e.privilege_type, e.is_grantable,"
         "       pg_catalog.has_schema_privilege(n.oid, 'CREATE')"
         "  FROM pg_catalog.pg_namespace n"
-        "  JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner"
         "  LEFT JOIN LATERAL (" + acl_subquery("n.nspacl", 3, 4) + ") e ON true"
         " WHERE n.nspname = ANY ($1::pg_catalog.name[]) OR n.oid = ANY ($2::pg_catalog.oid[])";
     std::map<plan::Oid, std::string> by_oid;
@@ -232,38 +226,43 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
                 re_pattern.push_back(g.table_regex);
             }
         }
-    if (by_schema.empty() && re_schema.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT false, x.s::pg_catalog.text, x.t::pg_catalog.text, c.oid"
-             "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[])) AS x(s, t)"
-             "  JOIN pg_catalog.pg_namespace n ON n.nspname = x.s::pg_catalog.name"
-             "  JOIN pg_catalog.pg_class c ON c.relname = x.t::pg_catalog.name AND c.relnamespace = n.oid"
-             " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relpersistence <> 't'"
-             " UNION "
-             "SELECT true, x.s::pg_catalog.text, x.p::pg_catalog.text, c.oid"
-             "  FROM ROWS FROM (pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[])) AS x(s, p)"
-             "  JOIN pg_catalog.pg_namespace n ON n.nspname = x.s::pg_catalog.name"
-             "  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass"
-             "                            AND d.refobjid = n.oid AND d.refobjsubid = 0"
-             "                            AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-             "  JOIN pg_catalog.pg_class c ON c.oid = d.objid"
-             " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relpersistence <> 't'"
-             "   AND c.relname OPERATOR(pg_catalog.~) x.p",
-             {Param::of(by_schema), Param::of(by_table), Param::of(re_schema), Param::of(re_pattern)})) {
-        plan::Oid oid = row.oid(3);
-        oids.insert(oid);
-        if (row.boolean(0))
-            snap.regex_matches[{row.text(1), row.text(2)}].push_back(oid);
-        else
-            snap.relation_by_name[{row.text(1), row.text(2)}] = oid;
-    }
+    // Custom plans here: with the arrays known, each name is one index probe;
+    // a generic plan would read every schema's relations.
+    if (!by_schema.empty())
+        for (const pg::Row& row : pg::spi::query(
+                 "SELECT x.s::pg_catalog.text, x.t::pg_catalog.text, c.oid"
+                 "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
+                 "                  pg_catalog.unnest($2::pg_catalog.text[])) AS x(s, t)"
+                 "  JOIN pg_catalog.pg_namespace n ON n.nspname = x.s::pg_catalog.name"
+                 "  JOIN pg_catalog.pg_class c ON c.relname = x.t::pg_catalog.name AND c.relnamespace = n.oid"
+                 " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relpersistence <> 't'",
+                 {Param::of(by_schema), Param::of(by_table)}, pg::PlanKind::custom)) {
+            oids.insert(row.oid(2));
+            snap.relation_by_name[{row.text(0), row.text(1)}] = row.oid(2);
+        }
+    if (!re_schema.empty())
+        for (const pg::Row& row : pg::spi::query(
+                 "SELECT DISTINCT x.s::pg_catalog.text, x.p::pg_catalog.text, c.oid"
+                 "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
+                 "                  pg_catalog.unnest($2::pg_catalog.text[])) AS x(s, p)"
+                 "  JOIN pg_catalog.pg_namespace n ON n.nspname = x.s::pg_catalog.name"
+                 "  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass"
+                 "                            AND d.refobjid = n.oid AND d.refobjsubid = 0"
+                 "                            AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+                 "  JOIN pg_catalog.pg_class c ON c.oid = d.objid"
+                 " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relpersistence <> 't'"
+                 "   AND c.relname OPERATOR(pg_catalog.~) x.p",
+                 {Param::of(re_schema), Param::of(re_pattern)}, pg::PlanKind::custom)) {
+            oids.insert(row.oid(2));
+            snap.regex_matches[{row.text(0), row.text(1)}].push_back(row.oid(2));
+        }
 }
 
 void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan::Oid>& oids) {
     if (oids.empty()) return;
     std::string sql =
         "SELECT c.oid, n.nspname::pg_catalog.text, c.relname::pg_catalog.text, c.relkind::pg_catalog.text,"
-        "       o.rolname::pg_catalog.text,"
+        "       pg_catalog.pg_get_userbyid(c.relowner)::pg_catalog.text,"
         "       c.relkind = 'S' AND EXISTS (SELECT FROM pg_catalog.pg_depend d"
         "            WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid"
         "              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
@@ -271,7 +270,6 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         "       e.grantee, e.grantor, e.privilege_type, e.is_grantable"
         "  FROM pg_catalog.pg_class c"
         "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        "  JOIN pg_catalog.pg_roles o ON o.oid = c.relowner"
         "  LEFT JOIN LATERAL (" + acl_subquery("c.relacl", 2, 3) + ") e ON true"
         " WHERE c.oid = ANY ($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
         "   AND c.relpersistence <> 't'";  // another session's temporary table is not ours to change
@@ -289,14 +287,15 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
     }
     // Column privileges of the target roles.
     for (const pg::Row& row : pg::spi::query(
-             "SELECT a.attrelid, a.attname::pg_catalog.text, g.rolname::pg_catalog.text,"
-             "       gr.rolname::pg_catalog.text, x.privilege_type, x.is_grantable"
+             "SELECT a.attrelid, a.attname::pg_catalog.text,"
+             "       pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text,"
+             "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text, x.privilege_type, x.is_grantable"
              "  FROM pg_catalog.pg_attribute a,"
              "       LATERAL pg_catalog.aclexplode(a.attacl) x"
-             "  JOIN pg_catalog.pg_roles g ON g.oid = x.grantee"
-             "  JOIN pg_catalog.pg_roles gr ON gr.oid = x.grantor"
              " WHERE a.attrelid = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 AND a.attacl IS NOT NULL"
-             "   AND (g.rolname = ANY ($2::pg_catalog.name[]) OR gr.rolname = ANY ($2::pg_catalog.name[]))",
+             "   AND x.grantee <> 0"
+             "   AND (pg_catalog.pg_get_userbyid(x.grantee) = ANY ($2::pg_catalog.name[])"
+             "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($2::pg_catalog.name[]))",
              {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())), Param::of(target_names(req))}))
         snap.relations[row.oid(0)].columns.push_back(
             {row.text(1), {row.text(2), row.text(3), row.text(4), row.boolean(5)}});
@@ -330,12 +329,9 @@ void read_relations(Snapshot& snap, const Request& req, std::set<plan::Oid> oids
     read_relation_rows(snap, req, more);
 }
 
-// An intermediate role is reused only if nothing but this extension could
-// have made it what it is: NOLOGIN with no other attribute, a member of no
-// role, and named in exactly one ACL.  Otherwise the owner of any object
-// could grant that object to another object's intermediate role, and every
-// role synced with the first object would get the second.
-void read_trusted_intermediates(Snapshot& snap) {
+// What the planner needs to decide whether an intermediate role found in an
+// ACL may be reused (see plan.cpp, intermediate_in_acl).
+void read_intermediates(Snapshot& snap) {
     std::set<std::string> names;
     auto collect = [&](const std::vector<plan::AclEntry>& acl) {
         for (const auto& e : acl)
@@ -346,16 +342,46 @@ void read_trusted_intermediates(Snapshot& snap) {
     for (const auto& [_, rel] : snap.relations) collect(rel.acl);
     if (names.empty()) return;
     for (const pg::Row& row : pg::spi::query(
+             "SELECT r.rolname::pg_catalog.text,"
+             "       NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
+             "            OR r.rolreplication OR r.rolbypassrls)"
+             "       AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid),"
+             "       pg_catalog.shobj_description(r.oid, 'pg_authid'),"
+             "       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_shdepend d"
+             "         WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+             "           AND d.refobjid = r.oid AND d.dbid IN (0, $2::pg_catalog.oid))"
+             "  FROM pg_catalog.pg_roles r"
+             " WHERE r.rolname = ANY ($1::pg_catalog.name[])",
+             {Param::of(as_vector(names)), Param::of_int8(snap.database_oid)})) {
+        plan::Snapshot::Candidate& c = snap.intermediates[row.text(0)];
+        c.plain = row.boolean(1);
+        c.comment = row.opt_text(2);
+        c.references = static_cast<int>(row.int64(3));
+    }
+}
+
+// The targets' memberships of intermediate roles of another existing
+// database that hold nothing in this one (after a restore or a copy under a
+// new oid, they do: then they are this database's to revoke).
+void read_foreign_intermediates(Snapshot& snap) {
+    std::string ours = "_pgsr_local_" + std::to_string(snap.database_oid) + "_";
+    std::set<std::string> names;
+    for (const auto& [_, st] : snap.roles)
+        for (const auto& r : st.member_of)
+            if (r.rfind("_pgsr_local_", 0) == 0 && r.rfind(ours, 0) != 0) names.insert(r);
+    if (names.empty()) return;
+    for (const pg::Row& row : pg::spi::query(
              "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
              " WHERE r.rolname = ANY ($1::pg_catalog.name[])"
-             "   AND NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
-             "            OR r.rolreplication OR r.rolbypassrls)"
-             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid)"
-             "   AND (SELECT pg_catalog.count(*) FROM pg_catalog.pg_shdepend d"
-             "         WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             "           AND d.refobjid = r.oid) = 1",
-             {Param::of(as_vector(names))}))
-        snap.trusted_intermediates.insert(row.text(0));
+             "   AND EXISTS (SELECT FROM pg_catalog.pg_database d"
+             "                WHERE d.oid <> $2::pg_catalog.oid"
+             "                  AND d.oid::pg_catalog.text = pg_catalog.substring(r.rolname::pg_catalog.text,"
+             "                                                 '^_pgsr_local_([0-9]+)_'))"
+             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_shdepend s"
+             "                    WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+             "                      AND s.refobjid = r.oid AND s.dbid = $2::pg_catalog.oid)",
+             {Param::of(as_vector(names)), Param::of_int8(snap.database_oid)}))
+        snap.foreign_intermediates.insert(row.text(0));
 }
 
 // How the caller stands towards every role whose rights a change may need:
@@ -407,7 +433,8 @@ Snapshot read(const Request& req) {
     read_touched(snap, req, touched_schemas, relation_oids);
     read_relations(snap, req, relation_oids);
     read_schemas(snap, req, touched_schemas);
-    read_trusted_intermediates(snap);
+    read_intermediates(snap);
+    read_foreign_intermediates(snap);
     read_standing(snap, req);
     pg::spi::end_reads();
     return snap;

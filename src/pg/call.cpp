@@ -171,6 +171,7 @@ void raise(const Caught& c) {
 }  // namespace
 
 void hide_statement_on_error() { hide_statement = true; }
+bool statement_hidden() { return hide_statement; }
 
 Datum call_table(FunctionCallInfo fcinfo, TableBody body) {
     Caught caught;

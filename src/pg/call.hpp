@@ -37,6 +37,7 @@ using OutputRow = std::vector<std::optional<std::string>>;
 // Marks the current call as carrying a password: an error it raises will not
 // be logged with the text of the statement that called it.
 void hide_statement_on_error();
+bool statement_hidden();
 
 using TableBody = std::vector<OutputRow> (*)(const Arguments&);
 using ScalarBody = std::optional<std::string> (*)(const Arguments&);

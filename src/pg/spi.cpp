@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 
+#include "pg/call.hpp"
 #include "pg/guard.hpp"
 #include "spec/secret.hpp"
 
@@ -182,15 +183,15 @@ namespace {
 
 // The catalog reads are the same few statements on every call: each is
 // planned once per backend and kept (the plan cache replans it after DDL).
-SPIPlanPtr prepared(const std::string& sql, int n, Oid* types) {
+SPIPlanPtr prepared(const std::string& sql, int n, Oid* types, PlanKind kind) {
     static std::map<std::string, SPIPlanPtr> cache;
     std::string key = sql;
     for (int i = 0; i < n; ++i) key += "|" + std::to_string(types[i]);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
     const char* text = sql.c_str();
-    // A generic plan: custom plans would be made again on every call.
-    SPIPlanPtr plan = guarded(
-        [=]() noexcept { return SPI_prepare_cursor(text, n, types, CURSOR_OPT_GENERIC_PLAN); });
+    // Generic: otherwise the plan cache would make a custom plan on every call.
+    int options = kind == PlanKind::generic ? CURSOR_OPT_GENERIC_PLAN : CURSOR_OPT_CUSTOM_PLAN;
+    SPIPlanPtr plan = guarded([=]() noexcept { return SPI_prepare_cursor(text, n, types, options); });
     if (!plan) spi_failed("SPI_prepare", SPI_result);
     int rc = guarded([plan]() noexcept { return SPI_keepplan(plan); });
     if (rc != 0) spi_failed("SPI_keepplan", rc);
@@ -200,12 +201,12 @@ SPIPlanPtr prepared(const std::string& sql, int n, Oid* types) {
 
 }  // namespace
 
-std::vector<Row> query(const std::string& sql, const std::vector<Param>& params) {
+std::vector<Row> query(const std::string& sql, const std::vector<Param>& params, PlanKind kind) {
     int n = static_cast<int>(params.size());
     std::vector<Oid> types(n + 1);
     std::vector<Datum> values(n + 1);
     for (int i = 0; i < n; ++i) values[i] = param_datum(params[i], &types[i]);
-    SPIPlanPtr plan = prepared(sql, n, types.data());
+    SPIPlanPtr plan = prepared(sql, n, types.data(), kind);
     Datum* vp = values.data();
     bool read_only = reading;  // read-only SPI runs in the active (pushed) snapshot
     int rc = guarded([=]() noexcept { return SPI_execute_plan(plan, vp, nullptr, read_only, 0); });
@@ -297,9 +298,14 @@ std::string random_hex8() {
     return out;
 }
 
+// A NOTICE is logged with the calling statement as its context: not when the
+// document holds a password.
 void notice(const std::string& message) {
     const char* m = message.c_str();
-    guarded([m]() noexcept { ereport(NOTICE, (errmsg_internal("%s", m))); });
+    bool hide = statement_hidden();
+    guarded([m, hide]() noexcept {
+        ereport(NOTICE, (errmsg_internal("%s", m), errhidestmt(hide), errhidecontext(hide)));
+    });
 }
 
 }  // namespace pgsr::pg

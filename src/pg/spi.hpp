@@ -51,8 +51,16 @@ namespace spi {
 void connect();
 void finish();
 
+}  // namespace spi
+
+// How a read is planned: once for the backend (generic), or for its
+// parameters each time (custom) where those decide the plan.
+enum class PlanKind { generic, custom };
+
+namespace spi {
 // A read: a kept plan run with parameters $1, $2, ...
-std::vector<Row> query(const std::string& sql, const std::vector<Param>& params = {});
+std::vector<Row> query(const std::string& sql, const std::vector<Param>& params = {},
+                       PlanKind kind = PlanKind::generic);
 
 // Between these, every read sees one snapshot (taken at begin_reads), so
 // that the reads of one catalog pass agree with each other.

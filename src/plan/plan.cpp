@@ -21,6 +21,7 @@ const char* action_name(Action a) {
         case Action::revoke: return "revoke";
         case Action::alter_owner: return "alter_owner";
         case Action::drop_role: return "drop_role";
+        case Action::comment: return "comment";
     }
     return "unknown";
 }
@@ -37,6 +38,7 @@ Action action_of(const Statement& s) {
         Action operator()(const CreateSchema&) const { return Action::create_schema; }
         Action operator()(const AlterOwner&) const { return Action::alter_owner; }
         Action operator()(const DropRole&) const { return Action::drop_role; }
+        Action operator()(const CommentOnRole&) const { return Action::comment; }
     };
     return std::visit(Visitor{}, s);
 }
@@ -56,6 +58,20 @@ std::string local_role_prefix(Oid database_oid, spec::Kind kind) {
 std::string intermediate_name_pattern() {
     return "^(_pgsr_global_database_connect_|_pgsr_local_[0-9]+_(schema_usage|schema_create|table_select)_)"
            "[0-9a-f]{8}$";
+}
+
+namespace {
+std::string marker_head(const std::string& privilege) {
+    return std::string(kMarkerPrefix) + "intermediate role for " + privilege + " on ";
+}
+std::string marker_tail(const std::string& catalog, Oid oid) {
+    return " [" + catalog + " " + std::to_string(oid) + "]";
+}
+}  // namespace
+
+std::string intermediate_marker(const std::string& privilege, const std::string& object,
+                                const std::string& catalog, Oid oid) {
+    return marker_head(privilege) + object + marker_tail(catalog, oid);
 }
 
 ObjectType relation_type(char relkind) {
@@ -126,14 +142,31 @@ bool hex8(const std::string& s, std::size_t from) {
     return true;
 }
 
+// Double-quoted as in SQL, so that object names in markers are unambiguous.
+std::string dq(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
 // The intermediate role already holding `privilege` on an object, found
-// through the object's ACL (never by name alone): named prefix + 8 hex
-// digits, holding exactly that privilege here (no other, no grant option),
-// and trusted (see Snapshot::trusted_intermediates).
-std::optional<std::string> intermediate_in_acl(const std::vector<AclEntry>& acl,
-                                               const std::string& prefix,
-                                               const std::string& privilege,
-                                               const std::set<std::string>& trusted) {
+// through the object's ACL (never by name alone).  It is reused only if it
+// is named prefix + 8 hex digits, holds exactly that privilege here (no
+// other, no grant option), is plain (NOLOGIN, no attribute, a member of
+// nothing), and was made for this object: marked so by its comment, or, for
+// an unmarked one (as the Python library makes them), named in no other ACL.
+// Otherwise the owner of any object could grant it to another object's
+// intermediate role and have her object's readers made members of that one.
+// A marked role stays trusted whatever else is granted to it: what others
+// grant it they could grant to anyone.
+std::optional<std::string> intermediate_in_acl(const std::vector<AclEntry>& acl, const std::string& prefix,
+                                               const std::string& privilege, const std::string& catalog, Oid oid,
+                                               const std::map<std::string, Snapshot::Candidate>& candidates) {
+    std::string head = marker_head(privilege), tail = marker_tail(catalog, oid);
+    auto made_for_this = [&](const std::string& c) {
+        return c.size() >= head.size() + tail.size() && c.compare(0, head.size(), head) == 0 &&
+               c.compare(c.size() - tail.size(), tail.size(), tail) == 0;
+    };
     std::map<std::string, int> other;  // candidate -> entries other than the one wanted
     std::set<std::string> holding;
     for (const AclEntry& e : acl) {
@@ -143,8 +176,13 @@ std::optional<std::string> intermediate_in_acl(const std::vector<AclEntry>& acl,
         else
             ++other[e.grantee];
     }
-    for (const std::string& name : holding)  // in name order
-        if (!other.count(name) && trusted.count(name)) return name;
+    for (const std::string& name : holding) {  // in name order
+        auto c = candidates.find(name);
+        if (other.count(name) || c == candidates.end() || !c->second.plain) continue;
+        const auto& comment = c->second.comment;
+        bool ours = comment && comment->rfind(kMarkerPrefix, 0) == 0;
+        if (ours ? made_for_this(*comment) : c->second.references == 1) return name;
+    }
     return std::nullopt;
 }
 
@@ -464,11 +502,13 @@ private:
         std::string key = "database " + g.database;
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
-        std::optional<std::string> existing =
-            intermediate_in_acl(db->second.acl, connect_role_prefix(), "CONNECT", snap_.trusted_intermediates);
+        std::string marker = intermediate_marker("CONNECT", "database " + dq(g.database), "pg_database", db->second.oid);
+        std::optional<std::string> existing = intermediate_in_acl(
+            db->second.acl, connect_role_prefix(), "CONNECT", "pg_database", db->second.oid, snap_.intermediates);
         std::string name = existing ? *existing : new_role_name(connect_role_prefix());
         if (!existing) {
             intermediates_.push_back(CreateRole{name});
+            intermediates_.push_back(CommentOnRole{name, marker});
             intermediates_.push_back(
                 GrantPrivileges{{"CONNECT"}, ObjectRef{ObjectType::database, "", g.database}, name});
             need_rights_of(db->second.owner, "database \"" + g.database + "\"");
@@ -477,17 +517,20 @@ private:
         return name;
     }
 
-    std::string schema_intermediate(const std::string& s, spec::Kind kind) {
+    // An existing schema's intermediate role (one the plan creates has no oid
+    // to mark a role with yet: see resolve_grants).
+    std::string schema_intermediate(const Schema& sc, const std::string& s, spec::Kind kind) {
         std::string key = std::string(kind_privilege(kind)) + " schema " + s;
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
         std::string prefix = local_role_prefix(snap_.database_oid, kind);
-        std::optional<std::string> existing;
-        if (auto it = snap_.schemas.find(s); it != snap_.schemas.end())
-            existing = intermediate_in_acl(it->second.acl, prefix, kind_privilege(kind), snap_.trusted_intermediates);
+        std::string marker = intermediate_marker(kind_privilege(kind), "schema " + dq(s), "pg_namespace", sc.oid);
+        std::optional<std::string> existing = intermediate_in_acl(sc.acl, prefix, kind_privilege(kind),
+                                                                  "pg_namespace", sc.oid, snap_.intermediates);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
             intermediates_.push_back(CreateRole{name});
+            intermediates_.push_back(CommentOnRole{name, marker});
             intermediates_.push_back(GrantPrivileges{{kind_privilege(kind)}, schema_ref(s), name});
             need_rights_of(schema_owner(s), schema_text(s));
         }
@@ -500,11 +543,14 @@ private:
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
         std::string prefix = local_role_prefix(snap_.database_oid, spec::Kind::table_select);
+        std::string marker =
+            intermediate_marker("SELECT", "table " + dq(rel.schema) + "." + dq(rel.name), "pg_class", rel.oid);
         std::optional<std::string> existing =
-            intermediate_in_acl(rel.acl, prefix, "SELECT", snap_.trusted_intermediates);
+            intermediate_in_acl(rel.acl, prefix, "SELECT", "pg_class", rel.oid, snap_.intermediates);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
             intermediates_.push_back(CreateRole{name});
+            intermediates_.push_back(CommentOnRole{name, marker});
             intermediates_.push_back(GrantPrivileges{{"SELECT"}, relation_ref(rel), name});
             need_rights_of(relation_owner(rel.oid), relation_text(rel));
         }
@@ -559,8 +605,14 @@ private:
                         notice(role, g, schema_text(g.schema) + " does not exist");
                     } else if (g.direct) {
                         w.schema_direct[g.schema].insert(kind_privilege(g.kind));
+                    } else if (schema_owner(g.schema) == role.name) {
+                        // Its owner has the privilege: no intermediate role.
+                    } else if (auto sc = snap_.schemas.find(g.schema); sc != snap_.schemas.end()) {
+                        w.memberships.insert(schema_intermediate(sc->second, g.schema, g.kind));
                     } else {
-                        w.memberships.insert(schema_intermediate(g.schema, g.kind));
+                        // Created by this sync for another role: its intermediate
+                        // role comes with the next sync, once the schema has an oid.
+                        notice(role, g, schema_text(g.schema) + " is created by this sync: sync again to grant it");
                     }
                     break;
                 case spec::Kind::table_select:
@@ -569,7 +621,7 @@ private:
                         if (!rel) continue;  // gone between two reads
                         if (g.direct)
                             w.relation_direct[oid].insert("SELECT");
-                        else
+                        else if (relation_owner(oid) != role.name)  // an owner needs no intermediate role
                             w.memberships.insert(table_intermediate(*rel));
                     }
                     break;
@@ -705,11 +757,7 @@ private:
 
     // Another database's intermediate roles are that database's to manage:
     // revoking them here would undo its syncs, and its syncs these.
-    bool other_databases(const std::string& role) const {
-        static const std::string local = "_pgsr_local_";
-        std::string ours = local + std::to_string(snap_.database_oid) + "_";
-        return role.rfind(local, 0) == 0 && role.rfind(ours, 0) != 0;
-    }
+    bool other_databases(const std::string& role) const { return snap_.foreign_intermediates.count(role) != 0; }
 
     void plan_memberships(const std::string& member, const std::set<std::string>& wanted) {
         const RoleState& st = state_of(member);

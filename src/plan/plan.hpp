@@ -14,7 +14,7 @@
 namespace pgsr::plan {
 
 // The documented set of words in the `action` column.
-enum class Action { create_role, alter_role, create_schema, grant, revoke, alter_owner, drop_role };
+enum class Action { create_role, alter_role, create_schema, grant, revoke, alter_owner, drop_role, comment };
 const char* action_name(Action a);
 
 enum class ObjectType {
@@ -84,9 +84,15 @@ struct AlterOwner {
 struct DropRole {
     std::vector<std::string> roles;
 };
+// Marks an intermediate role with the privilege and object it was made for.
+struct CommentOnRole {
+    std::string role;
+    std::string comment;
+};
 
 using Statement = std::variant<CreateRole, SetLogin, RemoveLogin, GrantRoles, RevokeRoles,
-                               GrantPrivileges, RevokePrivileges, CreateSchema, AlterOwner, DropRole>;
+                               GrantPrivileges, RevokePrivileges, CreateSchema, AlterOwner, DropRole,
+                               CommentOnRole>;
 
 Action action_of(const Statement& s);
 
@@ -123,5 +129,14 @@ ObjectType relation_type(char relkind);
 std::string connect_role_prefix();
 std::string local_role_prefix(Oid database_oid, spec::Kind kind);
 std::string intermediate_name_pattern();
+
+// The comment that marks an intermediate role made for `privilege` on an
+// object: its name for people ("schema \"s\"", "table \"s\".\"t\"",
+// "database \"d\"") and its identity, which is what is compared: the catalog
+// and the oid ("[pg_class 16390]"), so that a rename keeps it and a new object
+// under the old name does not inherit it.
+std::string intermediate_marker(const std::string& privilege, const std::string& object,
+                                const std::string& catalog, Oid oid);
+inline constexpr const char* kMarkerPrefix = "pg_sync_roles: ";
 
 }  // namespace pgsr::plan

@@ -121,9 +121,16 @@ struct Snapshot {
     std::map<std::string, std::set<Oid>> touched_relations;
     std::map<std::string, std::set<std::string>> touched_schemas;
     std::map<std::string, Standing> standing;  // roles whose rights a change may need
-    // Intermediate roles (found in the ACLs above) fit to be reused: NOLOGIN,
-    // no other attribute, a member of nothing, named in exactly one ACL.
-    std::set<std::string> trusted_intermediates;
+    // Intermediate roles found in the ACLs above, as candidates for reuse.
+    struct Candidate {
+        bool plain = false;   // NOLOGIN, no other attribute, a member of no role
+        std::optional<std::string> comment;  // marks the object it was made for
+        int references = 0;   // ACLs naming it, in this database or shared
+    };
+    std::map<std::string, Candidate> intermediates;
+    // Members' intermediate roles of another database, which nothing here
+    // refers to: that database's syncs manage them.
+    std::set<std::string> foreign_intermediates;
 
     bool role_exists(const std::string& name) const { return roles.count(name) != 0; }
 };

@@ -119,18 +119,42 @@ else
     fail "check_password_hook rejects a weak plaintext password, without echoing it" "$out"
 fi
 
+# A NOTICE (a missing schema) raised while a document holds a password is
+# logged without the calling statement as context.
+psql -X -q -d "$DB" >/dev/null 2>&1 <<SQL
+SET log_min_messages = notice;
+SET ROLE $ADMIN;
+DO \$\$ BEGIN
+    PERFORM pg_sync_roles.sync('$USER_A', '[{"type": "login", "password": "pw-in-notice"},
+                                             {"type": "schema_usage", "schema": "regress_pgsr_no_such_schema"}]');
+END \$\$;
+SQL
 # A malformed document holding a password is not logged with its statement.
 admin_sql "SELECT pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": \"pw-malformed\"}, {\"type\": 1}]')" \
     >/dev/null 2>&1
 # No password, plaintext or hashed, reached the server log while this ran.
 if [ -n "${SERVER_LOG:-}" ]; then
     written=$(tail -c +$((LOG_START + 1)) "$SERVER_LOG")
-    if grep -q -F -e "pw-first secret" -e "pw-second" -e "short1" -e "pw-malformed" -e "$SECRET" <<<"$written"; then
+    if grep -q -F -e "pw-first secret" -e "pw-second" -e "short1" -e "pw-malformed" -e "pw-in-notice" -e "$SECRET" <<<"$written"; then
         fail "no password in the server log" "$(grep -F -e pw- -e short1 <<<"$written" | head -3)"
     else
         ok "no password in the server log"
     fi
 fi
+
+# A copy of the database (CREATE DATABASE ... TEMPLATE) names the same
+# intermediate roles in its own ACLs: the original's next sync still finds
+# them fit for reuse, and changes nothing.
+sync $USER_A "[{\"type\": \"login\"}, $CONNECT]"
+su_sql "CREATE SCHEMA IF NOT EXISTS s; CREATE TABLE IF NOT EXISTS s.t (x int)" >/dev/null
+DOC="[{\"type\": \"login\"}, $CONNECT, {\"type\": \"schema_usage\", \"schema\": \"s\"}, {\"type\": \"table_select\", \"schema\": \"s\", \"table\": \"t\"}]"
+su_sql "ALTER SCHEMA s OWNER TO $ADMIN; ALTER TABLE s.t OWNER TO $ADMIN" >/dev/null
+sync $USER_A "$DOC"
+psql -X -q -d postgres -c "CREATE DATABASE regress_pgsr_login_copy TEMPLATE $DB" >/dev/null
+changes=$(admin_sql "SELECT count(*) FROM pg_sync_roles.sync('$USER_A', \$doc\$$DOC\$doc\$)")
+psql -X -q -d postgres -c "DROP DATABASE regress_pgsr_login_copy" >/dev/null
+if [ "$changes" = 0 ]; then ok "a copy of the database does not make its intermediate roles unfit for reuse"
+else fail "a copy of the database does not make its intermediate roles unfit for reuse" "$changes changes"; fi
 
 teardown
 echo "$passed passed, $failed failed"
