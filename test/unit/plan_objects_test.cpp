@@ -3,7 +3,10 @@
 // table_ownership; revocation of undeclared direct privileges (grant options,
 // CASCADE, other grantors through RevokePrivileges::as_role, column
 // privileges, preserved schemas); ownership transfers and give-backs; the
-// caller's temporary rights; validate(); the order of the phases; and
+// caller's temporary rights; which intermediate roles found in ACLs are
+// reused (Snapshot::intermediates) and the comments marking new ones;
+// memberships of other databases' intermediate roles
+// (Snapshot::foreign_intermediates); validate(); the order of the phases; and
 // idempotence.
 //
 // Everything is built by hand: a Request, a Snapshot filled field by field,
@@ -16,9 +19,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "plan/plan.hpp"
@@ -85,6 +90,7 @@ struct Describe {
     }
     std::string operator()(const AlterOwner& s) const { return "AlterOwner " + object_text(s.object) + " TO " + s.owner; }
     std::string operator()(const DropRole& s) const { return "DropRole " + join(s.roles); }
+    std::string operator()(const CommentOnRole& s) const { return "CommentOnRole " + s.role + " " + s.comment; }
 };
 
 Statements describe(const Plan& p) {
@@ -266,19 +272,56 @@ struct Names {
     }
 };
 
-// Which intermediate roles found in ACLs may be reused (NOLOGIN, no other
-// attribute, a member of nothing, named in one ACL) is the catalog's call;
-// the planner only reads Snapshot::trusted_intermediates.  Tests trust every
-// intermediate-looking grantee unless they are about trust.
+// What the catalog reports about an intermediate role found in an ACL
+// (Snapshot::intermediates); whether it may be reused is the planner's call.
+Snapshot::Candidate candidate(bool plain, std::optional<std::string> comment, int references) {
+    Snapshot::Candidate c;
+    c.plain = plain;
+    c.comment = std::move(comment);
+    c.references = references;
+    return c;
+}
+
+// As the Python library leaves them: plain, no comment, named in one ACL.
+Snapshot::Candidate unmarked() { return candidate(true, std::nullopt, 1); }
+
+// Tests report every intermediate-looking grantee as fit (unmarked, named in
+// one ACL) unless they say otherwise about it: those about fitness set
+// Snapshot::intermediates themselves.
 Snapshot trusting(Snapshot s) {
     auto add = [&](const std::vector<AclEntry>& entries) {
         for (const AclEntry& e : entries)
-            if (e.grantee.rfind("_pgsr_", 0) == 0) s.trusted_intermediates.insert(e.grantee);
+            if (e.grantee.rfind("_pgsr_", 0) == 0) s.intermediates.emplace(e.grantee, unmarked());
     };
     for (const auto& [_, d] : s.databases) add(d.acl);
     for (const auto& [_, sc] : s.schemas) add(sc.acl);
     for (const auto& [_, r] : s.relations) add(r.acl);
     return s;
+}
+
+// The oid of schema "s" in snapshot().
+const Oid kS = 2200;
+
+// The comment that marks an intermediate role, spelt out here so that the
+// planner's wording is checked, not copied: the object for people, then its
+// identity (catalog and oid), which is all that is compared.
+std::string raw_marker(const std::string& privilege, const std::string& object, const std::string& catalog,
+                       Oid oid) {
+    return "pg_sync_roles: intermediate role for " + privilege + " on " + object + " [" + catalog + " " +
+           std::to_string(oid) + "]";
+}
+
+// `object` as in the marker: schema "s", table "s"."t", database "d"; the
+// catalog follows from its first word.
+std::string marker(const std::string& privilege, const std::string& object, Oid oid) {
+    std::string kind = object.substr(0, object.find(' '));
+    std::string catalog = kind == "schema" ? "pg_namespace" : kind == "table" ? "pg_class" : "pg_database";
+    return raw_marker(privilege, object, catalog, oid);
+}
+
+// The CommentOnRole that follows the CreateRole of a new intermediate role.
+std::string marked(const std::string& role, const std::string& privilege, const std::string& object, Oid oid) {
+    return "CommentOnRole " + role + " " + marker(privilege, object, oid);
 }
 
 Plan plan(const Request& req, const Snapshot& snap) {
@@ -339,6 +382,7 @@ void expect_new_usage_intermediate(const AclEntry& entry) {
     Names names;
     Plan p = make_plan(request({desired("alice", {usage("s", 0)})}), trusting(snap), names.source());
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kUsage, 1),
+                                       marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
                                        "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
                                        "GrantRoles " + nth(kUsage, 1) + " TO alice"}))
         << "ACL entry " << entry.grantee << " " << entry.privilege;
@@ -363,16 +407,17 @@ TEST(ObjSchemaIndirect, RoleWithAnotherPrefixIsNotReused) {
 }
 
 TEST(ObjSchemaIndirect, AnIntermediateMustBeTrustedToBeReused) {
+    // Only a grantee the catalog reported (Snapshot::intermediates) can be reused.
     Snapshot snap = snapshot();
     snap.schemas["s"].acl = {acl(kUsage + "1a2b3c4d", "USAGE"), acl(kUsage + "0000beef", "USAGE")};
-    snap.trusted_intermediates = {kUsage + "1a2b3c4d"};
+    snap.intermediates[kUsage + "1a2b3c4d"] = unmarked();
     Names names;
     Plan p = make_plan(request({desired("alice", {usage("s", 0)})}), snap, names.source());
     EXPECT_EQ(describe(p), (Statements{"GrantRoles " + kUsage + "1a2b3c4d TO alice"}));
 
-    snap.trusted_intermediates.clear();
+    snap.intermediates.clear();
     p = make_plan(request({desired("alice", {usage("s", 0)})}), snap, names.source());
-    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kUsage, 1),
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kUsage, 1), marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
                                        "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
                                        "GrantRoles " + nth(kUsage, 1) + " TO alice"}));
 }
@@ -401,6 +446,7 @@ TEST(ObjSchemaIndirect, UsageIntermediateIsNotUsedForCreate) {
     Names names;
     Plan p = make_plan(request({desired("alice", {create("s", 0)})}), trusting(snap), names.source());
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kCreate, 1),
+                                       marked(nth(kCreate, 1), "CREATE", "schema \"s\"", kS),
                                        "GrantPrivileges CREATE ON schema s TO " + nth(kCreate, 1),
                                        "GrantRoles " + nth(kCreate, 1) + " TO alice"}));
     EXPECT_EQ(names.prefixes, (std::vector<std::string>{kCreate}));
@@ -414,6 +460,7 @@ TEST(ObjSchemaIndirect, PrefixFollowsTheDatabaseOid) {
     Plan p = make_plan(request({desired("alice", {usage("s", 0)})}), trusting(snap), names.source());
     EXPECT_EQ(names.prefixes, (std::vector<std::string>{"_pgsr_local_7_schema_usage_"}));
     EXPECT_EQ(describe(p), (Statements{"CreateRole _pgsr_local_7_schema_usage_00000001",
+                                       marked("_pgsr_local_7_schema_usage_00000001", "USAGE", "schema \"s\"", kS),
                                        "GrantPrivileges USAGE ON schema s TO _pgsr_local_7_schema_usage_00000001",
                                        "GrantRoles _pgsr_local_7_schema_usage_00000001 TO alice"}));
 
@@ -425,23 +472,27 @@ TEST(ObjSchemaIndirect, PrefixFollowsTheDatabaseOid) {
 TEST(ObjSchemaIndirect, MissingIntermediateIsCreatedAndGrantedThePrivilege) {
     Snapshot snap = snapshot();
     Plan p = plan(request({desired("alice", {usage("s", 0)})}), snap);
-    ASSERT_EQ(p.statements.size(), 3u) << lines(describe(p));
+    ASSERT_EQ(p.statements.size(), 4u) << lines(describe(p));
     const auto* c = std::get_if<CreateRole>(&p.statements[0]);
-    const auto* g = std::get_if<GrantPrivileges>(&p.statements[1]);
-    const auto* m = std::get_if<GrantRoles>(&p.statements[2]);
-    ASSERT_TRUE(c && g && m) << lines(describe(p));
+    const auto* k = std::get_if<CommentOnRole>(&p.statements[1]);
+    const auto* g = std::get_if<GrantPrivileges>(&p.statements[2]);
+    const auto* m = std::get_if<GrantRoles>(&p.statements[3]);
+    ASSERT_TRUE(c && k && g && m) << lines(describe(p));
     EXPECT_EQ(c->role, nth(kUsage, 1));
+    EXPECT_EQ(k->role, nth(kUsage, 1));
+    EXPECT_EQ(k->comment, "pg_sync_roles: intermediate role for USAGE on schema \"s\" [pg_namespace 2200]");
+    EXPECT_EQ(action_of(p.statements[1]), Action::comment);
     EXPECT_EQ(g->privileges, (std::vector<std::string>{"USAGE"}));
     EXPECT_EQ(g->object, (ObjectRef{ObjectType::schema, "", "s"}));
     EXPECT_EQ(g->grantee, nth(kUsage, 1));
     EXPECT_EQ(m->roles, (std::vector<std::string>{nth(kUsage, 1)}));
     EXPECT_EQ(m->members, (std::vector<std::string>{"alice"}));
-    EXPECT_EQ(action_of(p.statements[1]), Action::grant);
+    EXPECT_EQ(action_of(p.statements[2]), Action::grant);
 }
 
 TEST(ObjSchemaIndirect, OneIntermediatePerPrivilegeAndSchemaAcrossTheRequest) {
     Snapshot snap = snapshot();
-    snap.schemas["t"] = schema("owner");
+    snap.schemas["t"] = schema("owner", {}, true, 3001);
     Names names;
     Request req = request({
         desired("alice", {usage("s", 0), create("s", 1), usage("s", 2)}),
@@ -451,10 +502,13 @@ TEST(ObjSchemaIndirect, OneIntermediatePerPrivilegeAndSchemaAcrossTheRequest) {
     const std::string us = nth(kUsage, 1), cs = nth(kCreate, 2), ut = nth(kUsage, 3);
     EXPECT_EQ(describe(p), (Statements{
                                "CreateRole " + us,
+                               marked(us, "USAGE", "schema \"s\"", kS),
                                "GrantPrivileges USAGE ON schema s TO " + us,
                                "CreateRole " + cs,
+                               marked(cs, "CREATE", "schema \"s\"", kS),
                                "GrantPrivileges CREATE ON schema s TO " + cs,
                                "CreateRole " + ut,
+                               marked(ut, "USAGE", "schema \"t\"", 3001),
                                "GrantPrivileges USAGE ON schema t TO " + ut,
                                "GrantRoles " + cs + "," + us + " TO alice",
                                "GrantRoles " + cs + "," + us + "," + ut + " TO bob",
@@ -467,6 +521,7 @@ TEST(ObjSchemaIndirect, NewIntermediateNeedsTheSchemaOwnersRights) {
     snap.standing.erase("owner");
     EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
               (Statements{"GrantRoles owner TO admin", "CreateRole " + nth(kUsage, 1),
+                          marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
                           "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
                           "GrantRoles " + nth(kUsage, 1) + " TO alice", "RevokeRoles owner FROM admin"}));
 
@@ -482,6 +537,502 @@ TEST(ObjSchemaIndirect, UndeclaredIntermediateMembershipIsRevoked) {
     snap.roles["alice"].member_of = {kUsage + "1a2b3c4d", kCreate + "99999999"};
     EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
               (Statements{"RevokeRoles " + kCreate + "99999999 FROM alice"}));
+}
+
+// ============================================================ which intermediate roles are reused
+
+// Found in the ACL of the object, holding exactly the privilege, plain, and
+// made for that object: marked so (whatever else names it), or unmarked and
+// named in that one ACL only.
+
+// The plan for alice's USAGE on "s" when the schema's ACL holds `entries` and
+// the catalog reports `candidates` about them.
+Statements usage_plan(const std::vector<AclEntry>& entries,
+                      const std::map<std::string, Snapshot::Candidate>& candidates) {
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = entries;
+    snap.intermediates = candidates;
+    return describe(make_plan(request({desired("alice", {usage("s", 0)})}), snap, Names().source()));
+}
+
+const std::string kFound = kUsage + "1a2b3c4d";
+
+// Whether some GrantRoles of the plan grants membership of `role`.
+bool grants_membership_of(const Statements& got, const std::string& role) {
+    for (const std::string& s : got)
+        if (s.rfind("GrantRoles ", 0) == 0) {
+            std::string roles = "," + s.substr(11, s.find(" TO ") - 11) + ",";
+            if (roles.find("," + role + ",") != std::string::npos) return true;
+        }
+    return false;
+}
+
+Statements reused() { return {"GrantRoles " + kFound + " TO alice"}; }
+
+Statements not_reused() {
+    return {"CreateRole " + nth(kUsage, 1), marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
+            "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1), "GrantRoles " + nth(kUsage, 1) + " TO alice"};
+}
+
+TEST(ObjReuse, UnmarkedNamedInOneAclIsReused) {
+    // As the Python library makes them: no comment.
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, std::nullopt, 1)}}), reused());
+}
+
+TEST(ObjReuse, MarkedForThisObjectIsReusedWhateverElseNamesIt) {
+    // What others grant a marked role they could grant to anyone.
+    for (int references : {1, 2, 5, 1000}) {
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")},
+                             {{kFound, candidate(true, marker("USAGE", "schema \"s\"", kS), references)}}),
+                  reused())
+            << references;
+    }
+}
+
+TEST(ObjReuse, UnmarkedNamedInAnotherAclTooIsNotReused) {
+    for (int references : {2, 3, 5}) {
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, std::nullopt, references)}}),
+                  not_reused())
+            << references;
+    }
+}
+
+TEST(ObjReuse, NotPlainIsNotReused) {
+    // It logs in, has another attribute, or is a member of a role: marked or not.
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(false, std::nullopt, 1)}}), not_reused());
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(false, marker("USAGE", "schema \"s\"", kS), 1)}}),
+              not_reused());
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(false, marker("USAGE", "schema \"s\"", kS), 5)}}),
+              not_reused());
+}
+
+TEST(ObjReuse, NotReportedByTheCatalogIsNotReused) {
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {}), not_reused());
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kUsage + "0000beef", unmarked()}}), not_reused());
+}
+
+TEST(ObjReuse, MarkedForAnotherObjectIsNotReusedEvenIfNamedInOneAcl) {
+    // A comment starting with the marker prefix is a marker: it must be this
+    // object's, i.e. end with its catalog and oid, after this privilege's head.
+    const std::string ours = marker("USAGE", "schema \"s\"", kS);
+    for (const std::string& comment : {
+             marker("USAGE", "schema \"t\"", 3001),                   // another schema
+             marker("USAGE", "schema \"s\"", 3001),                   // another schema, the same name
+             marker("CREATE", "schema \"s\"", kS),                    // another privilege
+             marker("usage", "schema \"s\"", kS),                     // privileges are upper-case
+             raw_marker("USAGE", "schema \"s\"", "pg_class", kS),     // another catalog
+             raw_marker("USAGE", "schema \"s\"", "pg_database", kS),
+             raw_marker("USAGE", "schema \"s\"", "PG_NAMESPACE", kS),
+             marker("SELECT", "table \"s\".\"t\"", kS),              // another kind of object
+             marker("CONNECT", "database \"s\"", kS),
+             marker("USAGE", "schema \"s\"", 22000),                  // the oid is a prefix
+             marker("USAGE", "schema \"s\"", 12200),                  // ... or a suffix
+             marker("USAGE", "schema \"s\"", 220),
+             ours + " ",                                               // anything after the identity
+             ours + ".",
+             ours.substr(0, ours.size() - 1),                          // no closing bracket
+             std::string("pg_sync_roles: intermediate role for USAGE on schema \"s\""),  // no identity
+             std::string("pg_sync_roles: intermediate role for USAGE on [pg_namespace 2200]"),  // head and tail overlap
+             std::string("pg_sync_roles: intermediate role for USAGE on  [pg_namespace 2200] [pg_class 2200]"),
+             std::string("pg_sync_roles: "),
+             std::string("pg_sync_roles: something else"),
+         }) {
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, comment, 1)}}), not_reused())
+            << comment;
+    }
+}
+
+// The object's name in a marker is for people: renaming the object keeps its
+// intermediate role, whatever the marker says it was called.
+TEST(ObjReuse, ARenamedObjectKeepsItsIntermediateRole) {
+    for (const std::string& object : {
+             std::string("schema \"old_name\""),
+             std::string("schema \"S\""),   // names are compared nowhere
+             std::string("schema s"),
+             std::string("schema \"s\" "),
+             std::string(""),
+             std::string("table \"s\".\"t\""),  // even what it is called is not compared
+         }) {
+        const std::string comment = raw_marker("USAGE", object, "pg_namespace", kS);
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, comment, 1)}}), reused()) << object;
+        // Marked: whatever else names it.
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, comment, 4)}}), reused())
+            << object;
+    }
+    // A table and a database, renamed since: the same.
+    Snapshot snap = snapshot();
+    const std::string t = kSelect + "00c0ffee", d = kConnect + "0000dddd";
+    add_relation(snap, 100, "s", "renamed", "owner", 'r', {acl(t, "SELECT")});
+    Database db;
+    db.oid = 5;
+    db.owner = "dbowner";
+    db.acl = {acl(d, "CONNECT", "dbowner")};
+    snap.databases["lake"] = db;
+    snap.intermediates[t] = candidate(true, marker("SELECT", "table \"old\".\"t\"", 100), 2);
+    snap.intermediates[d] = candidate(true, marker("CONNECT", "database \"warehouse\"", 5), 2);
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "renamed", 0), connect("lake", 1)})}), snap,
+                       names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles " + d + "," + t + " TO alice"}));
+    EXPECT_TRUE(names.prefixes.empty());
+}
+
+// The hijack the oids prevent: the intermediate role made for "s"."secret"
+// (oid 100) still holds SELECT on it after it is renamed "secret_v1"; mallory
+// creates a new "s"."secret" (oid 101) and grants SELECT on it to that role,
+// whose marker names "s"."secret".  Whoever is then given the new "secret"
+// must not be made a member of that role, and so read "secret_v1" too.
+TEST(ObjReuse, ANewObjectUnderTheOldNameDoesNotInheritItsIntermediateRole) {
+    const std::string secret_role = kSelect + "5ec2e75e";
+    Snapshot snap = snapshot();
+    snap.standing["mallory"].has_privileges = true;
+    add_relation(snap, 100, "s", "secret_v1", "owner", 'r', {acl(secret_role, "SELECT", "owner")});
+    add_relation(snap, 101, "s", "secret", "mallory", 'r', {acl(secret_role, "SELECT", "mallory")});
+    snap.intermediates[secret_role] = candidate(true, marker("SELECT", "table \"s\".\"secret\"", 100), 2);
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "secret", 0)})}), snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kSelect, 1),
+                                       marked(nth(kSelect, 1), "SELECT", "table \"s\".\"secret\"", 101),
+                                       "GrantPrivileges SELECT ON table s.secret TO " + nth(kSelect, 1),
+                                       "GrantRoles " + nth(kSelect, 1) + " TO alice"}));
+    // The renamed table keeps it.
+    p = make_plan(request({desired("bob", {select("s", "secret_v1", 0)})}), snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles " + secret_role + " TO bob"}));
+
+    // A schema dropped and created again under its name: the same.
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, marker("USAGE", "schema \"s\"", 1234), 1)}}),
+              not_reused());
+    // A database: the same.
+    Snapshot dbs = snapshot();
+    const std::string d = kConnect + "0000dddd";
+    Database db;
+    db.oid = 6;
+    db.owner = "owner";
+    db.acl = {acl(d, "CONNECT")};
+    dbs.databases["warehouse"] = db;
+    dbs.intermediates[d] = candidate(true, marker("CONNECT", "database \"warehouse\"", 5), 1);
+    Statements got = describe(make_plan(request({desired("alice", {connect("warehouse", 0)})}), dbs, Names().source()));
+    EXPECT_FALSE(grants_membership_of(got, d)) << lines(got);
+    EXPECT_NE(index_of(got, marked(kConnect + "00000001", "CONNECT", "database \"warehouse\"", 6)), -1) << lines(got);
+}
+
+// The oid is looked up in the object's own catalog: a marker for another
+// catalog's object of the same oid is another object's.
+TEST(ObjReuse, AMarkerOfAnotherCatalogIsNotReused) {
+    for (const char* catalog : {"pg_class", "pg_database", "pg_authid", "pg_namespace "}) {
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")},
+                             {{kFound, candidate(true, raw_marker("USAGE", "schema \"s\"", catalog, kS), 1)}}),
+                  not_reused())
+            << catalog;
+    }
+    // A table's intermediate role marked with the table's oid in pg_namespace.
+    Snapshot snap = snapshot();
+    const std::string t = kSelect + "00c0ffee";
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl(t, "SELECT")});
+    for (const char* catalog : {"pg_namespace", "pg_database"}) {
+        snap.intermediates[t] = candidate(true, raw_marker("SELECT", "table \"s\".\"t\"", catalog, 100), 1);
+        Statements got = describe(make_plan(request({desired("alice", {select("s", "t", 0)})}), snap, Names().source()));
+        EXPECT_FALSE(grants_membership_of(got, t)) << catalog << "\n" << lines(got);
+    }
+    snap.intermediates[t] = candidate(true, raw_marker("SELECT", "table \"s\".\"t\"", "pg_class", 100), 1);
+    EXPECT_EQ(describe(make_plan(request({desired("alice", {select("s", "t", 0)})}), snap, Names().source())),
+              (Statements{"GrantRoles " + t + " TO alice"}));
+}
+
+// The head names the privilege the role was made for: with this object's
+// identity but another privilege, the role is no fit, even though it holds
+// exactly the privilege wanted here.
+TEST(ObjReuse, AMarkerOfAnotherPrivilegeIsNotReused) {
+    for (const char* privilege : {"CREATE", "SELECT", "CONNECT", "USAGE,CREATE", "ALL", ""}) {
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")},
+                             {{kFound, candidate(true, marker(privilege, "schema \"s\"", kS), 1)}}),
+                  not_reused())
+            << privilege;
+    }
+    // The CREATE role of "s", granted USAGE instead: not reused for USAGE.
+    Snapshot snap = snapshot();
+    const std::string c = kUsage + "0000cccc";
+    snap.schemas["s"].acl = {acl(c, "USAGE")};
+    snap.intermediates[c] = candidate(true, marker("CREATE", "schema \"s\"", kS), 3);
+    Statements got = describe(make_plan(request({desired("alice", {usage("s", 0)})}), snap, Names().source()));
+    EXPECT_FALSE(grants_membership_of(got, c)) << lines(got);
+    // A table's: marked for INSERT.
+    const std::string t = kSelect + "00c0ffee";
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl(t, "SELECT")});
+    snap.intermediates[t] = candidate(true, marker("INSERT", "table \"s\".\"t\"", 100), 1);
+    got = describe(make_plan(request({desired("alice", {select("s", "t", 0)})}), snap, Names().source()));
+    EXPECT_FALSE(grants_membership_of(got, t)) << lines(got);
+}
+
+TEST(ObjReuse, ACommentWithoutTheMarkerPrefixCountsAsUnmarked) {
+    // Someone's own note, not a marker: reused as an unmarked role, so only if
+    // no other ACL names it.
+    for (const std::string& comment : {
+             std::string(""),
+             std::string("read access to s, ask the data team"),
+             std::string("intermediate role for USAGE on schema \"s\""),        // the marker without its prefix
+             std::string("pg_sync_roles:intermediate role for USAGE on schema \"s\""),  // no space
+             std::string("PG_SYNC_ROLES: intermediate role for USAGE on schema \"s\""),
+             std::string(" pg_sync_roles: intermediate role for USAGE on schema \"s\""),
+             std::string("pg_sync_roles intermediate role for USAGE on schema \"t\""),
+         }) {
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, comment, 1)}}), reused()) << comment;
+        EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, comment, 2)}}), not_reused())
+            << comment;
+    }
+}
+
+TEST(ObjReuse, AMarkedRoleMustStillHoldExactlyThePrivilege) {
+    const Snapshot::Candidate ours = candidate(true, marker("USAGE", "schema \"s\"", kS), 1);
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE", "owner", true)}, {{kFound, ours}}), not_reused());
+    EXPECT_EQ(usage_plan({acl(kFound, "USAGE"), acl(kFound, "CREATE")}, {{kFound, ours}}), not_reused());
+    // And be named as an intermediate role of this kind and database.
+    const std::string other = "_pgsr_local_99_schema_usage_1a2b3c4d";
+    Snapshot snap = snapshot();
+    snap.schemas["s"].acl = {acl(other, "USAGE")};
+    snap.intermediates[other] = ours;
+    Plan p = make_plan(request({desired("alice", {usage("s", 0)})}), snap, Names().source());
+    EXPECT_EQ(describe(p), not_reused());
+}
+
+TEST(ObjReuse, TheFirstFitCandidateByNameIsUsed) {
+    const std::string a = kUsage + "0000000a", b = kUsage + "0000000b", c = kUsage + "0000000c";
+    const std::vector<AclEntry> entries = {acl(c, "USAGE"), acl(b, "USAGE"), acl(a, "USAGE")};
+    EXPECT_EQ(usage_plan(entries, {{a, candidate(true, marker("USAGE", "schema \"t\"", 3001), 1)},
+                                   {b, candidate(true, std::nullopt, 2)},
+                                   {c, candidate(true, marker("USAGE", "schema \"s\"", kS), 7)}}),
+              (Statements{"GrantRoles " + c + " TO alice"}));
+    EXPECT_EQ(usage_plan(entries, {{a, candidate(false, std::nullopt, 1)},
+                                   {b, unmarked()},
+                                   {c, candidate(true, marker("USAGE", "schema \"s\"", kS), 1)}}),
+              (Statements{"GrantRoles " + b + " TO alice"}));
+}
+
+// The hijack the markers prevent: the owner of "s"."mine" grants SELECT on it
+// to the intermediate role made for "s"."secret", hoping that whoever is
+// given "mine" is made a member of that role, and so reads "secret" too.
+TEST(ObjReuse, ARoleMarkedForAnotherTableIsNotReusedForThisOne) {
+    const std::string secret_role = kSelect + "5ec2e75e";
+    Snapshot snap = snapshot();
+    snap.standing["mallory"].has_privileges = true;
+    add_relation(snap, 100, "s", "secret", "owner", 'r', {acl(secret_role, "SELECT", "owner")});
+    add_relation(snap, 101, "s", "mine", "mallory", 'r', {acl(secret_role, "SELECT", "mallory")});
+    for (int references : {1, 2}) {  // as the catalog may count it
+        snap.intermediates[secret_role] = candidate(true, marker("SELECT", "table \"s\".\"secret\"", 100), references);
+        Names names;
+        Plan p = make_plan(request({desired("alice", {select("s", "mine", 0)})}), snap, names.source());
+        EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kSelect, 1),
+                                           marked(nth(kSelect, 1), "SELECT", "table \"s\".\"mine\"", 101),
+                                           "GrantPrivileges SELECT ON table s.mine TO " + nth(kSelect, 1),
+                                           "GrantRoles " + nth(kSelect, 1) + " TO alice"}))
+            << references;
+        // For "secret" itself it is the right one.
+        p = make_plan(request({desired("bob", {select("s", "secret", 0)})}), snap, names.source());
+        EXPECT_EQ(describe(p), (Statements{"GrantRoles " + secret_role + " TO bob"})) << references;
+    }
+    // Unmarked (made by the Python library), the extra ACL makes it unfit for both.
+    snap.intermediates[secret_role] = candidate(true, std::nullopt, 2);
+    Statements got = described(request({desired("alice", {select("s", "mine", 0)}),
+                                        desired("bob", {select("s", "secret", 0)})}),
+                               snap);
+    EXPECT_FALSE(grants_membership_of(got, secret_role)) << lines(got);
+    EXPECT_EQ(std::count_if(got.begin(), got.end(), [](const std::string& s) { return s.rfind("CommentOnRole ", 0) == 0; }),
+              2)
+        << lines(got);
+}
+
+TEST(ObjReuse, MarkedRolesOfTablesAndDatabasesAreReused) {
+    Snapshot snap = snapshot();
+    const std::string t = kSelect + "00c0ffee", d = kConnect + "0000dddd", c = kCreate + "0000cccc";
+    add_relation(snap, 100, "s", "t", "owner", 'v', {acl(t, "SELECT")});
+    snap.schemas["s"].acl = {acl(c, "CREATE")};
+    Database db;
+    db.oid = 5;
+    db.owner = "dbowner";
+    db.acl = {acl(d, "CONNECT", "dbowner")};
+    snap.databases["warehouse"] = db;
+    snap.intermediates[t] = candidate(true, marker("SELECT", "table \"s\".\"t\"", 100), 3);
+    snap.intermediates[c] = candidate(true, marker("CREATE", "schema \"s\"", kS), 3);
+    snap.intermediates[d] = candidate(true, marker("CONNECT", "database \"warehouse\"", 5), 3);
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "t", 0), create("s", 1), connect("warehouse", 2)})}),
+                       snap, names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles " + d + "," + c + "," + t + " TO alice"}));
+    EXPECT_TRUE(names.prefixes.empty());
+}
+
+// ============================================================ markers of new intermediate roles
+
+TEST(ObjMarker, TheFunctionAndItsPrefix) {
+    EXPECT_STREQ(kMarkerPrefix, "pg_sync_roles: ");
+    EXPECT_EQ(intermediate_marker("USAGE", "schema \"s\"", "pg_namespace", 2200),
+              "pg_sync_roles: intermediate role for USAGE on schema \"s\" [pg_namespace 2200]");
+    EXPECT_EQ(intermediate_marker("SELECT", "table \"s\".\"t\"", "pg_class", 16390),
+              "pg_sync_roles: intermediate role for SELECT on table \"s\".\"t\" [pg_class 16390]");
+    EXPECT_EQ(intermediate_marker("CONNECT", "database \"d\"", "pg_database", 5),
+              "pg_sync_roles: intermediate role for CONNECT on database \"d\" [pg_database 5]");
+    EXPECT_EQ(intermediate_marker("CONNECT", "database \"d\"", "pg_database", 5).rfind(kMarkerPrefix, 0), 0u);
+    // Oids are unsigned: the largest prints as such.
+    EXPECT_EQ(intermediate_marker("SELECT", "table \"s\".\"t\"", "pg_class", 4294967295u),
+              "pg_sync_roles: intermediate role for SELECT on table \"s\".\"t\" [pg_class 4294967295]");
+    // The helpers of these tests spell the same.
+    EXPECT_EQ(marker("USAGE", "schema \"s\"", kS), intermediate_marker("USAGE", "schema \"s\"", "pg_namespace", kS));
+    EXPECT_EQ(marker("SELECT", "table \"s\".\"t\"", 100),
+              intermediate_marker("SELECT", "table \"s\".\"t\"", "pg_class", 100));
+    EXPECT_EQ(marker("CONNECT", "database \"d\"", 5), intermediate_marker("CONNECT", "database \"d\"", "pg_database", 5));
+}
+
+// The comments of the plan's CommentOnRole statements, in order.
+std::vector<std::pair<std::string, std::string>> comments(const Plan& p) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const Statement& s : p.statements)
+        if (const auto* c = std::get_if<CommentOnRole>(&s)) out.emplace_back(c->role, c->comment);
+    return out;
+}
+
+TEST(ObjMarker, OfASchemaForUsageAndForCreate) {
+    Snapshot snap = snapshot();
+    snap.schemas["Sales \"EU\""] = schema("owner");
+    Plan p = plan(request({desired("alice", {usage("s", 0), create("s", 1), usage("Sales \"EU\"", 2),
+                                             create("Sales \"EU\"", 3)})}),
+                  snap);
+    using C = std::pair<std::string, std::string>;
+    EXPECT_EQ(comments(p),
+              (std::vector<C>{
+                  {nth(kUsage, 1), "pg_sync_roles: intermediate role for USAGE on schema \"s\""},
+                  {nth(kCreate, 2), "pg_sync_roles: intermediate role for CREATE on schema \"s\""},
+                  {nth(kUsage, 3), "pg_sync_roles: intermediate role for USAGE on schema \"Sales \"\"EU\"\"\""},
+                  {nth(kCreate, 4), "pg_sync_roles: intermediate role for CREATE on schema \"Sales \"\"EU\"\"\""},
+              }))
+        << lines(describe(p));
+}
+
+TEST(ObjMarker, OfATableAndOfEveryTableLikeObject) {
+    // Views, sequences and the rest are "table" in markers, as in GRANT ... ON TABLE.
+    Snapshot snap = snapshot();
+    snap.schemas["my \"s\""] = schema("owner");
+    add_relation(snap, 100, "s", "t");
+    add_relation(snap, 101, "my \"s\"", "we\"ird", "owner", 'v');
+    add_relation(snap, 102, "s", "q", "owner", 'S');
+    add_relation(snap, 103, "s", "a.b", "owner", 'm');
+    Plan p = plan(request({desired("alice", {select("s", "t", 0), select("my \"s\"", "we\"ird", 1), select("s", "q", 2),
+                                             select("s", "a.b", 3)})}),
+                  snap);
+    using C = std::pair<std::string, std::string>;
+    EXPECT_EQ(comments(p),
+              (std::vector<C>{
+                  {nth(kSelect, 1), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"t\""},
+                  {nth(kSelect, 2), "pg_sync_roles: intermediate role for SELECT on table \"my \"\"s\"\"\".\"we\"\"ird\""},
+                  {nth(kSelect, 3), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"q\""},
+                  {nth(kSelect, 4), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"a.b\""},
+              }))
+        << lines(describe(p));
+}
+
+TEST(ObjMarker, QuotingKeepsSchemaAndTableApart) {
+    // Without doubled quotes, schema a"."b with table c and schema a with
+    // table b"."c would both be "a"."b"."c".
+    Snapshot snap = snapshot();
+    snap.schemas["a\".\"b"] = schema("owner");
+    snap.schemas["a"] = schema("owner");
+    const std::string r = kSelect + "0000abcd";
+    add_relation(snap, 100, "a\".\"b", "c", "owner", 'r', {acl(r, "SELECT")});
+    add_relation(snap, 101, "a", "b\".\"c", "owner", 'r', {acl(r, "SELECT")});
+    snap.intermediates[r] = candidate(true, marker("SELECT", "table \"a\"\".\"\"b\".\"c\""), 2);
+    EXPECT_EQ(described(request({desired("alice", {select("a\".\"b", "c", 0)})}), snap),
+              (Statements{"GrantRoles " + r + " TO alice"}));
+    Plan p = plan(request({desired("alice", {select("a", "b\".\"c", 0)})}), snap);
+    ASSERT_EQ(comments(p).size(), 1u) << lines(describe(p));
+    EXPECT_EQ(comments(p)[0].second, "pg_sync_roles: intermediate role for SELECT on table \"a\".\"b\"\".\"\"c\"");
+    EXPECT_FALSE(grants_membership_of(describe(p), r)) << lines(describe(p));
+    // A marker quoted the naive way is no marker of either.
+    snap.intermediates[r] = candidate(true, marker("SELECT", "table \"a\".\"b\".\"c\""), 2);
+    for (const auto& [schema_name, table] : {std::pair<std::string, std::string>{"a\".\"b", "c"}, {"a", "b\".\"c"}}) {
+        Statements got = described(request({desired("alice", {select(schema_name, table, 0)})}), snap);
+        EXPECT_FALSE(grants_membership_of(got, r)) << lines(got);
+    }
+}
+
+TEST(ObjMarker, OnlyNewIntermediateRolesAreMarked) {
+    // Not the target roles, not the roles they are declared members of, not a
+    // reused intermediate role; and a new one once, however many use it.
+    Snapshot snap = snapshot();
+    snap.roles.erase("alice");
+    add_relation(snap, 100, "s", "t");
+    snap.schemas["s"].acl = {acl(kCreate + "0000cccc", "CREATE")};
+    Request req = request({desired("alice", {membership("team", 0), usage("s", 1), create("s", 2), select("s", "t", 3)}),
+                           desired("carol", {usage("s", 0), select("s", "t", 1)})});
+    Plan p = plan(req, snap);
+    Statements got = describe(p);
+    EXPECT_EQ(got, (Statements{"CreateRole alice", "CreateRole carol", "CreateRole team",
+                               "CreateRole " + nth(kUsage, 1), marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
+                               "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
+                               "CreateRole " + nth(kSelect, 2), marked(nth(kSelect, 2), "SELECT", "table \"s\".\"t\"", 100),
+                               "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 2),
+                               "GrantRoles " + kCreate + "0000cccc," + nth(kUsage, 1) + "," + nth(kSelect, 2) +
+                                   ",team TO alice",
+                               "GrantRoles " + nth(kUsage, 1) + "," + nth(kSelect, 2) + " TO carol"}))
+        << lines(got);
+    // Each CommentOnRole directly follows the CreateRole of its role.
+    for (std::size_t i = 0; i < p.statements.size(); ++i) {
+        const auto* c = std::get_if<CommentOnRole>(&p.statements[i]);
+        if (!c) continue;
+        ASSERT_GT(i, 0u);
+        const auto* r = std::get_if<CreateRole>(&p.statements[i - 1]);
+        ASSERT_NE(r, nullptr) << lines(got);
+        EXPECT_EQ(r->role, c->role);
+    }
+}
+
+TEST(ObjMarker, ADeclaredMembershipOfAnIntermediateLookingRoleIsNotMarked) {
+    // role_membership names a role; whatever it is called, it is no intermediate.
+    Snapshot snap = snapshot();
+    Plan p = plan(request({desired("alice", {membership(kUsage + "deadbeef", 0)})}), snap);
+    EXPECT_EQ(describe(p),
+              (Statements{"CreateRole " + kUsage + "deadbeef", "GrantRoles " + kUsage + "deadbeef TO alice"}));
+}
+
+// ============================================================ other databases' intermediate roles
+
+TEST(ObjForeign, MembershipsOfForeignIntermediatesAreKept) {
+    // Snapshot::foreign_intermediates: another existing database's, holding
+    // nothing here.  Its syncs manage them.
+    Snapshot snap = snapshot();
+    const std::string f1 = "_pgsr_local_99_schema_usage_1a2b3c4d", f2 = "_pgsr_local_16385_table_select_0000beef";
+    snap.roles["alice"].member_of = {f1, f2, "team"};
+    snap.roles["team"] = RoleState{};
+    snap.foreign_intermediates = {f1, f2};
+    EXPECT_EQ(described(request({desired("alice")}), snap), (Statements{"RevokeRoles team FROM alice"}));
+    EXPECT_TRUE(plan(request({desired("alice", {membership("team", 0)})}), snap).empty());
+}
+
+TEST(ObjForeign, AnyOtherUndeclaredMembershipIsRevoked) {
+    // Another database's prefix alone does not protect a membership: the
+    // catalog leaves out of foreign_intermediates a role whose database is
+    // gone, or that holds something in this one (after a restore or a copy of
+    // the database under a new oid, the old oid's roles are this database's).
+    Snapshot snap = snapshot();
+    const std::string foreign = "_pgsr_local_99_schema_usage_1a2b3c4d";
+    const std::string stale = "_pgsr_local_98_schema_usage_1a2b3c4d";
+    const std::string copied = "_pgsr_local_16385_table_select_0000beef";
+    snap.roles["alice"].member_of = {foreign, stale, copied, kUsage + "0000aaaa", kConnect + "0000bbbb"};
+    snap.foreign_intermediates = {foreign};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RevokeRoles " + kConnect + "0000bbbb," + kUsage + "0000aaaa," + copied + "," + stale +
+                          " FROM alice"}));
+}
+
+TEST(ObjForeign, OnlyTheMembersOwnForeignRolesAreKept) {
+    // foreign_intermediates is a set of role names: membership of one is
+    // kept for any member, and it changes nothing else in the plan.
+    Snapshot snap = snapshot();
+    const std::string f = "_pgsr_local_99_schema_usage_1a2b3c4d";
+    snap.roles["alice"].member_of = {f};
+    snap.roles["bob"].member_of = {f, "old"};
+    snap.foreign_intermediates = {f};
+    snap.schemas["s"].acl = {acl(kUsage + "0000aaaa", "USAGE")};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)}), desired("bob")}), snap),
+              (Statements{"GrantRoles " + kUsage + "0000aaaa TO alice", "RevokeRoles old FROM bob"}));
 }
 
 // ============================================================ schema_usage / schema_create, direct
@@ -518,7 +1069,9 @@ TEST(ObjSchemaDirect, OnlyTheMissingPrivilegeIsGranted) {
 TEST(ObjSchemaDirect, DirectUsageAndIndirectCreate) {
     Snapshot snap = snapshot();
     EXPECT_EQ(described(request({desired("alice", {usage("s", 0, true), create("s", 1)})}), snap),
-              (Statements{"CreateRole " + nth(kCreate, 1), "GrantPrivileges CREATE ON schema s TO " + nth(kCreate, 1),
+              (Statements{"CreateRole " + nth(kCreate, 1),
+                          marked(nth(kCreate, 1), "CREATE", "schema \"s\"", kS),
+                          "GrantPrivileges CREATE ON schema s TO " + nth(kCreate, 1),
                           "GrantPrivileges USAGE ON schema s TO alice",
                           "GrantRoles " + nth(kCreate, 1) + " TO alice"}));
 }
@@ -577,6 +1130,7 @@ TEST(ObjSchemaMissing, ASchemaTheRequestCreatesForAnotherRoleCountsAsExisting) {
     Plan p = plan(req, snap);
     EXPECT_TRUE(p.notices.empty()) << p.notices.front();
     EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice", "CreateRole " + nth(kUsage, 1),
+                                       marked(nth(kUsage, 1), "USAGE", "schema \"new\""),
                                        "GrantPrivileges USAGE ON schema new TO " + nth(kUsage, 1),
                                        "GrantPrivileges CREATE ON schema new TO bob",
                                        "GrantRoles " + nth(kUsage, 1) + " TO bob"}));
@@ -588,6 +1142,7 @@ TEST(ObjSchemaMissing, ASchemaTheRoleItselfCreatesCountsAsExisting) {
     EXPECT_TRUE(p.notices.empty());
     // Direct privileges on its own schema are not managed: it owns it.
     EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice", "CreateRole " + nth(kUsage, 1),
+                                       marked(nth(kUsage, 1), "USAGE", "schema \"new\""),
                                        "GrantPrivileges USAGE ON schema new TO " + nth(kUsage, 1),
                                        "GrantRoles " + nth(kUsage, 1) + " TO alice"}));
 }
@@ -611,11 +1166,12 @@ TEST(ObjTableSelect, ByNameThroughANewIntermediate) {
     Names names;
     Plan p = make_plan(request({desired("alice", {select("s", "t", 0)})}), trusting(snap), names.source());
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kSelect, 1),
+                                       marked(nth(kSelect, 1), "SELECT", "table \"s\".\"t\"", 100),
                                        "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
                                        "GrantRoles " + nth(kSelect, 1) + " TO alice"}));
     EXPECT_EQ(names.prefixes, (std::vector<std::string>{kSelect}));
-    ASSERT_EQ(p.statements.size(), 3u);
-    const auto* g = std::get_if<GrantPrivileges>(&p.statements[1]);
+    ASSERT_EQ(p.statements.size(), 4u);
+    const auto* g = std::get_if<GrantPrivileges>(&p.statements[2]);
     ASSERT_NE(g, nullptr);
     EXPECT_EQ(g->object, (ObjectRef{ObjectType::table, "s", "t"}));
 }
@@ -637,7 +1193,9 @@ TEST(ObjTableSelect, IntermediateOfAnotherKindOrDatabaseIsNotReused) {
         Snapshot snap = snapshot();
         add_relation(snap, 100, "s", "t", "owner", 'r', {e});
         EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)})}), snap),
-                  (Statements{"CreateRole " + nth(kSelect, 1), "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
+                  (Statements{"CreateRole " + nth(kSelect, 1),
+                              marked(nth(kSelect, 1), "SELECT", "table \"s\".\"t\"", 100),
+                              "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
                               "GrantRoles " + nth(kSelect, 1) + " TO alice"}))
             << e.grantee << " " << e.privilege;
     }
@@ -659,7 +1217,9 @@ TEST(ObjTableSelect, ByRegexIndirect) {
     add_relation(snap, 102, "s", "customers");
     snap.regex_matches[{"s", "^order"}] = {100, 101};
     EXPECT_EQ(described(request({desired("alice", {select_regex("s", "^order", 0)})}), snap),
-              (Statements{"CreateRole " + nth(kSelect, 1), "GrantPrivileges SELECT ON table s.orders TO " + nth(kSelect, 1),
+              (Statements{"CreateRole " + nth(kSelect, 1),
+                          marked(nth(kSelect, 1), "SELECT", "table \"s\".\"orders\"", 100),
+                          "GrantPrivileges SELECT ON table s.orders TO " + nth(kSelect, 1),
                           "GrantRoles " + nth(kSelect, 1) + "," + kSelect + "0000aaaa TO alice"}));
 }
 
@@ -708,6 +1268,7 @@ TEST(ObjTableSelect, NameAndRegexOfTheSameTableGiveOneIntermediateAndOneMembersh
                                                 select_regex("s", "^t$", 2, true)})}),
                        snap, names.source());
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kSelect, 1),
+                                       marked(nth(kSelect, 1), "SELECT", "table \"s\".\"t\"", 100),
                                        "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
                                        "GrantPrivileges SELECT ON table s.t TO bob",
                                        "GrantRoles " + nth(kSelect, 1) + " TO alice,bob"}));
@@ -744,6 +1305,7 @@ TEST(ObjTableSelect, IntermediateGrantNeedsTheTableOwnersRights) {
     add_relation(snap, 100, "s", "t", "tabowner");
     EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)})}), snap),
               (Statements{"GrantRoles tabowner TO admin", "CreateRole " + nth(kSelect, 1),
+                          marked(nth(kSelect, 1), "SELECT", "table \"s\".\"t\"", 100),
                           "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
                           "GrantRoles " + nth(kSelect, 1) + " TO alice", "RevokeRoles tabowner FROM admin"}));
 }
@@ -1427,6 +1989,7 @@ TEST(ObjTableOwner, SelectOnATableGivenBackIsGrantedByTheCaller) {
     snap.standing["alice"].has_privileges = true;
     EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)})}), snap),
               (Statements{"AlterOwner table s.t TO admin", "CreateRole " + nth(kSelect, 1),
+                          marked(nth(kSelect, 1), "SELECT", "table \"s\".\"t\"", 100),
                           "GrantPrivileges SELECT ON table s.t TO " + nth(kSelect, 1),
                           "GrantRoles " + nth(kSelect, 1) + " TO alice"}));
 }
@@ -1448,8 +2011,10 @@ TEST(ObjRights, GrantedOnceRightAfterTheCreateRolesAndRevokedAtTheVeryEnd) {
                        "CreateRole team",   // then the roles they are to be members of
                        "GrantRoles owner,owner2,tabowner TO admin",
                        "CreateRole " + nth(kUsage, 1),
+                       marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
                        "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
                        "CreateRole " + nth(kSelect, 2),
+                       marked(nth(kSelect, 2), "SELECT", "table \"s2\".\"u\"", 101),
                        "GrantPrivileges SELECT ON table s2.u TO " + nth(kSelect, 2),
                        "GrantPrivileges USAGE ON schema s2 TO carol",
                        "GrantPrivileges SELECT ON table s.t TO carol",
@@ -1481,6 +2046,7 @@ TEST(ObjRights, NotWhenTheCallerIsSuperuser) {
     EXPECT_FALSE(p.error);
     EXPECT_EQ(describe(p), (Statements{"AlterOwner table s.t TO alice", "AlterOwner table s.u TO admin",
                                        "CreateRole " + nth(kUsage, 1),
+                                       marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
                                        "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
                                        "GrantRoles " + nth(kUsage, 1) + " TO alice"}));
 }
@@ -1673,6 +2239,7 @@ TEST(ObjOrder, EveryPhaseInItsPlace) {
                        "AlterOwner table s.t TO alice",
                        // intermediate roles
                        "CreateRole " + nth(kUsage, 1),
+                       marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
                        "GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
                        // direct privileges
                        "RevokePrivileges CREATE ON schema s FROM alice",
@@ -1755,6 +2322,34 @@ TEST(ObjIdempotence, AMatchingStateGivesAnEmptyPlan) {
     EXPECT_TRUE(p.notices.empty());
     EXPECT_FALSE(p.error);
     EXPECT_TRUE(names.prefixes.empty());
+}
+
+TEST(ObjIdempotence, AMatchingStateOfMarkedIntermediatesGivesAnEmptyPlan) {
+    // As this extension leaves them: each marked for its object, and named
+    // in other ACLs too (which does not matter for a marked role).
+    Matching m = matching_state();
+    auto mark = [&](const std::string& role, const std::string& privilege, const std::string& object) {
+        m.snap.intermediates[role] = candidate(true, marker(privilege, object), 3);
+    };
+    mark(kConnect + "0000c0c0", "CONNECT", "database \"warehouse\"");
+    mark(kUsage + "0000a0a0", "USAGE", "schema \"s\"");
+    mark(kCreate + "0000b0b0", "CREATE", "schema \"s\"");
+    mark(kSelect + "0000d0d0", "SELECT", "table \"s\".\"t\"");
+    mark(kSelect + "0000e0e0", "SELECT", "table \"s\".\"v\"");
+    Names names;
+    Plan p = make_plan(m.req, m.snap, names.source());  // not trusting(): only what is set here
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_TRUE(names.prefixes.empty());
+
+    // One marked for the wrong object is replaced, and only that one.
+    mark(kSelect + "0000e0e0", "SELECT", "table \"s\".\"t\"");
+    Statements got = describe(make_plan(m.req, m.snap, Names().source()));
+    EXPECT_EQ(got, (Statements{"GrantRoles owner TO admin", "CreateRole " + nth(kSelect, 1),
+                               marked(nth(kSelect, 1), "SELECT", "table \"s\".\"v\"", 101),
+                               "GrantPrivileges SELECT ON view s.v TO " + nth(kSelect, 1),
+                               "GrantRoles " + nth(kSelect, 1) + " TO alice",
+                               "RevokeRoles " + kSelect + "0000e0e0 FROM alice", "RevokeRoles owner FROM admin"}))
+        << lines(got);
 }
 
 TEST(ObjIdempotence, EachDifferenceShowsUp) {

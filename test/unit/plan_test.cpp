@@ -54,6 +54,7 @@ struct Describe {
     std::string operator()(const GrantPrivileges& s) const {
         return "GrantPrivileges " + join(s.privileges) + " ON " + object_text(s.object) + " TO " + s.grantee;
     }
+    std::string operator()(const CommentOnRole& s) const { return "CommentOnRole " + s.role + " " + s.comment; }
     // Kinds of statement these tests do not expect (their shape is still changing): the action.
     template <typename Other>
     std::string operator()(const Other& s) const {
@@ -153,6 +154,33 @@ struct Names {
 
 const std::string kConnect = "_pgsr_global_database_connect_";
 
+// The comment that marks a new CONNECT intermediate role, spelt out here so
+// that the planner's wording is checked, not copied.
+std::string connect_marker(const std::string& database) {
+    return "pg_sync_roles: intermediate role for CONNECT on database \"" + database + "\"";
+}
+
+// The description of the CommentOnRole that follows a new CONNECT intermediate role.
+std::string marked(const std::string& role, const std::string& database) {
+    return "CommentOnRole " + role + " " + connect_marker(database);
+}
+
+// What the catalog reports about an intermediate role found in an ACL.
+Snapshot::Candidate candidate(bool plain, std::optional<std::string> comment, int references) {
+    Snapshot::Candidate c;
+    c.plain = plain;
+    c.comment = std::move(comment);
+    c.references = references;
+    return c;
+}
+
+// Fit for reuse as the Python library leaves them: plain, unmarked, named in one ACL.
+Snapshot::Candidate unmarked() { return candidate(true, std::nullopt, 1); }
+
+void trust(Snapshot& snap, const std::vector<std::string>& names) {
+    for (const std::string& n : names) snap.intermediates[n] = unmarked();
+}
+
 Plan plan(const Request& req, const Snapshot& snap) {
     Names names;
     return make_plan(req, snap, names.source());
@@ -180,6 +208,7 @@ TEST(Actions, Names) {
     EXPECT_STREQ(action_name(Action::revoke), "revoke");
     EXPECT_STREQ(action_name(Action::alter_owner), "alter_owner");
     EXPECT_STREQ(action_name(Action::drop_role), "drop_role");
+    EXPECT_STREQ(action_name(Action::comment), "comment");
 }
 
 TEST(Actions, OfEachStatement) {
@@ -196,6 +225,7 @@ TEST(Actions, OfEachStatement) {
     EXPECT_EQ(action_of(CreateSchema{"s", "r"}), Action::create_schema);
     EXPECT_EQ(action_of(AlterOwner{{ObjectType::schema, "", "s"}, "r"}), Action::alter_owner);
     EXPECT_EQ(action_of(DropRole{}), Action::drop_role);
+    EXPECT_EQ(action_of(CommentOnRole{"r", "pg_sync_roles: x"}), Action::comment);
 }
 
 TEST(Actions, OfAPlanInOrder) {
@@ -205,7 +235,7 @@ TEST(Actions, OfAPlanInOrder) {
     Plan p = plan(req, snap);
     std::vector<std::string> actions;
     for (const Statement& s : p.statements) actions.push_back(action_name(action_of(s)));
-    EXPECT_EQ(actions, (std::vector<std::string>{"create_role", "grant", "create_role", "grant", "grant",
+    EXPECT_EQ(actions, (std::vector<std::string>{"create_role", "grant", "create_role", "comment", "grant", "grant",
                                                  "revoke"}));
 }
 
@@ -306,6 +336,21 @@ TEST(PlanMemberships, UndeclaredMembershipsAreAllRevoked) {
     snap.roles["alice"] = role_state({"x", "y", kConnect + "0badcafe"});
     EXPECT_EQ(described(request({desired("alice")}), snap),
               (Statements{"RevokeRoles " + kConnect + "0badcafe,x,y FROM alice"}));
+}
+
+TEST(PlanMemberships, OnlyForeignIntermediatesAreLeftAlone) {
+    // Another database's intermediate roles that the catalog reported as its
+    // (Snapshot::foreign_intermediates) are kept; a name with another
+    // database's prefix alone is not enough.
+    Snapshot snap = snapshot();
+    const std::string foreign = "_pgsr_local_99_table_select_0000beef", other = "_pgsr_local_98_table_select_0000beef";
+    snap.roles["alice"] = role_state({foreign, other, "x"});
+    snap.foreign_intermediates = {foreign};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RevokeRoles " + other + ",x FROM alice"}));
+    snap.foreign_intermediates.clear();
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"RevokeRoles " + other + "," + foreign + ",x FROM alice"}));
 }
 
 TEST(PlanMemberships, MembersNeedingTheSameRolesShareAStatement) {
@@ -522,7 +567,7 @@ TEST(PlanConnect, ExistingIntermediateIsFoundInTheAclAndReused) {
     snap.roles["alice"] = role_state();
     snap.databases["warehouse"] = database("dbowner", {acl("", "CONNECT"), acl("dbowner", "CONNECT"),
                                                        acl(kConnect + "1a2b3c4d", "CONNECT")});
-    snap.trusted_intermediates = {kConnect + "1a2b3c4d"};
+    trust(snap, {kConnect + "1a2b3c4d"});
     Names names;
     Plan p = make_plan(request({desired("alice", {connect("warehouse", 0)})}), snap, names.source());
     EXPECT_EQ(describe(p), (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
@@ -534,7 +579,7 @@ TEST(PlanConnect, ExistingIntermediateAlreadyGrantedNeedsNothing) {
     Snapshot snap = snapshot();
     snap.roles["alice"] = role_state({kConnect + "1a2b3c4d"});
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "1a2b3c4d", "CONNECT")});
-    snap.trusted_intermediates = {kConnect + "1a2b3c4d"};
+    trust(snap, {kConnect + "1a2b3c4d"});
     EXPECT_TRUE(plan(request({desired("alice", {connect("warehouse", 0)})}), snap).empty());
 }
 
@@ -544,10 +589,14 @@ TEST(PlanConnect, OfSeveralIntermediatesInTheAclTheFirstByNameIsUsed) {
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "77777777", "CONNECT"),
                                                        acl(kConnect + "00000abc", "CONNECT"),
                                                        acl(kConnect + "ffffffff", "CONNECT")});
-    snap.trusted_intermediates = {kConnect + "77777777", kConnect + "00000abc", kConnect + "ffffffff"};
+    trust(snap, {kConnect + "77777777", kConnect + "00000abc", kConnect + "ffffffff"});
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
               (Statements{"GrantRoles " + kConnect + "00000abc TO alice"}));
 }
+
+// A plan making a new intermediate for alice: CreateRole, CommentOnRole,
+// GrantPrivileges, GrantRoles.
+const std::size_t kNewIntermediate = 4;
 
 // An ACL entry that is not an intermediate holding CONNECT: a new one is made.
 void expect_not_reused(const AclEntry& entry) {
@@ -558,6 +607,7 @@ void expect_not_reused(const AclEntry& entry) {
     Names names;
     Plan p = make_plan(request({desired("alice", {connect("warehouse", 0)})}), snap, names.source());
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + kConnect + "00000001",
+                                       marked(kConnect + "00000001", "warehouse"),
                                        "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
                                        "GrantRoles " + kConnect + "00000001 TO alice"}))
         << "ACL entry " << entry.grantee << " " << entry.privilege;
@@ -571,9 +621,79 @@ TEST(PlanConnect, IntermediateWithAnotherPrivilegeIsNotReused) {
 }
 
 TEST(PlanConnect, UntrustedIntermediateIsNotReused) {
-    // Named right and holding CONNECT, but not trusted (it logs in, is a
-    // member of something, or is named in another ACL too).
+    // Named right and holding CONNECT, but the catalog reported nothing
+    // about it (Snapshot::intermediates).
     expect_not_reused(acl(kConnect + "1a2b3c4d", "CONNECT"));
+}
+
+// The plan for alice's CONNECT on warehouse when its ACL names kConnect +
+// "1a2b3c4d" and the catalog reports `c` about it.
+Statements connect_plan(const Snapshot::Candidate& c, const std::string& db = "warehouse") {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = role_state();
+    snap.standing["dbowner"].has_privileges = true;
+    snap.databases[db] = database("dbowner", {acl(kConnect + "1a2b3c4d", "CONNECT")});
+    snap.intermediates[kConnect + "1a2b3c4d"] = c;
+    return described(request({desired("alice", {connect(db, 0)})}), snap);
+}
+
+TEST(PlanConnect, MarkedForThisDatabaseIsReusedWhateverElseNamesIt) {
+    for (int references : {1, 2, 5})
+        EXPECT_EQ(connect_plan(candidate(true, connect_marker("warehouse"), references)),
+                  (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}))
+            << references;
+    EXPECT_EQ(connect_plan(candidate(true, connect_marker("ware\"\"house"), 5), "ware\"house"),
+              (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
+}
+
+TEST(PlanConnect, UnfitCandidatesAreNotReused) {
+    const Statements fresh = {"CreateRole " + kConnect + "00000001", marked(kConnect + "00000001", "warehouse"),
+                              "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+                              "GrantRoles " + kConnect + "00000001 TO alice"};
+    // Marked for another database, even if named in this ACL only.
+    EXPECT_EQ(connect_plan(candidate(true, connect_marker("lake"), 1)), fresh);
+    EXPECT_EQ(connect_plan(candidate(true, connect_marker("Warehouse"), 1)), fresh);
+    const std::string unquoted = "pg_sync_roles: intermediate role for CONNECT on database warehouse";
+    EXPECT_EQ(connect_plan(candidate(true, unquoted, 1)), fresh);
+    // Not plain.
+    EXPECT_EQ(connect_plan(candidate(false, connect_marker("warehouse"), 1)), fresh);
+    EXPECT_EQ(connect_plan(candidate(false, std::nullopt, 1)), fresh);
+    // Unmarked and named in another ACL too.
+    EXPECT_EQ(connect_plan(candidate(true, std::nullopt, 2)), fresh);
+    // A comment that is not a marker counts as no comment.
+    EXPECT_EQ(connect_plan(candidate(true, std::string("CONNECT for the BI tools"), 2)), fresh);
+    EXPECT_EQ(connect_plan(candidate(true, std::string("CONNECT for the BI tools"), 1)),
+              (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
+}
+
+TEST(PlanConnect, NewIntermediateIsMarkedWithTheQuotedDatabaseName) {
+    Snapshot snap = snapshot();
+    snap.caller.superuser = true;
+    snap.roles["alice"] = role_state();
+    snap.databases["Ware \"House\""] = database("dbowner");
+    Plan p = plan(request({desired("alice", {connect("Ware \"House\"", 0)})}), snap);
+    ASSERT_EQ(p.statements.size(), 4u);
+    const auto* c = std::get_if<CommentOnRole>(&p.statements[1]);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->role, kConnect + "00000001");
+    EXPECT_EQ(c->comment, "pg_sync_roles: intermediate role for CONNECT on database \"Ware \"\"House\"\"\"");
+    EXPECT_EQ(intermediate_marker("CONNECT", "database \"Ware \"\"House\"\"\""), c->comment);
+}
+
+TEST(PlanConnect, OneCommentPerNewIntermediateOnly) {
+    // Neither the target role nor a declared membership role is marked.
+    Snapshot snap = snapshot();
+    snap.caller.superuser = true;
+    snap.databases["warehouse"] = database("dbowner");
+    Plan p = plan(request({desired("alice", {connect("warehouse", 0), membership("analysts", 1)}),
+                           desired("bob", {connect("warehouse", 0)})}),
+                  snap);
+    EXPECT_EQ(describe(p), (Statements{"CreateRole alice", "CreateRole bob", "CreateRole analysts",
+                                       "CreateRole " + kConnect + "00000001",
+                                       marked(kConnect + "00000001", "warehouse"),
+                                       "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+                                       "GrantRoles " + kConnect + "00000001 TO bob",
+                                       "GrantRoles " + kConnect + "00000001,analysts TO alice"}));
 }
 
 TEST(PlanConnect, IntermediateHoldingMoreThanThePrivilegeIsNotReused) {
@@ -582,12 +702,12 @@ TEST(PlanConnect, IntermediateHoldingMoreThanThePrivilegeIsNotReused) {
     snap.standing["dbowner"].has_privileges = true;
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "1a2b3c4d", "CONNECT"),
                                                        acl(kConnect + "1a2b3c4d", "CREATE")});
-    snap.trusted_intermediates = {kConnect + "1a2b3c4d"};
-    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), 3u);
+    trust(snap, {kConnect + "1a2b3c4d"});
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), kNewIntermediate);
     AclEntry grantable = acl(kConnect + "1a2b3c4d", "CONNECT");
     grantable.grantable = true;
     snap.databases["warehouse"] = database("dbowner", {grantable});
-    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), 3u);
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), kNewIntermediate);
 }
 
 TEST(PlanConnect, IntermediateNameMustEndInEightHexDigits) {
@@ -596,8 +716,9 @@ TEST(PlanConnect, IntermediateNameMustEndInEightHexDigits) {
         snap.roles["alice"] = role_state();
         snap.standing["dbowner"].has_privileges = true;
         snap.databases["warehouse"] = database("dbowner", {acl(kConnect + suffix, "CONNECT")});
-        snap.trusted_intermediates = {kConnect + suffix};
-        EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), 3u) << suffix;
+        trust(snap, {kConnect + suffix});
+        EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), kNewIntermediate)
+            << suffix;
     }
 }
 
@@ -618,11 +739,17 @@ TEST(PlanConnect, MissingIntermediateIsCreatedAndGrantedConnect) {
     Names names;
     Plan p = make_plan(request({desired("alice", {connect("warehouse", 0)})}), snap, names.source());
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + kConnect + "00000001",
+                                       marked(kConnect + "00000001", "warehouse"),
                                        "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
                                        "GrantRoles " + kConnect + "00000001 TO alice"}));
     EXPECT_EQ(names.prefixes, (std::vector<std::string>{kConnect}));
-    ASSERT_EQ(p.statements.size(), 3u);
-    const auto* g = std::get_if<GrantPrivileges>(&p.statements[1]);
+    ASSERT_EQ(p.statements.size(), 4u);
+    const auto* c = std::get_if<CommentOnRole>(&p.statements[1]);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->role, kConnect + "00000001");
+    EXPECT_EQ(c->comment, connect_marker("warehouse"));
+    EXPECT_EQ(action_of(p.statements[1]), Action::comment);
+    const auto* g = std::get_if<GrantPrivileges>(&p.statements[2]);
     ASSERT_NE(g, nullptr);
     EXPECT_EQ(g->object, (ObjectRef{ObjectType::database, "", "warehouse"}));
     EXPECT_EQ(g->privileges, (std::vector<std::string>{"CONNECT"}));
@@ -644,8 +771,10 @@ TEST(PlanConnect, IntermediateIsCreatedOncePerDatabase) {
     const std::string w = kConnect + "00000001", l = kConnect + "00000002";
     EXPECT_EQ(describe(p), (Statements{
                                "CreateRole " + w,
+                               marked(w, "warehouse"),
                                "GrantPrivileges CONNECT ON database warehouse TO " + w,
                                "CreateRole " + l,
+                               marked(l, "lake"),
                                "GrantPrivileges CONNECT ON database lake TO " + l,
                                "GrantRoles " + w + " TO bob",
                                "GrantRoles " + w + "," + l + " TO alice",
@@ -666,8 +795,10 @@ TEST(PlanConnect, NameSourceCollisionsWithinAPlanAreRetried) {
     };
     Plan p = make_plan(request({desired("alice", {connect("d1", 0), connect("d2", 1)})}), snap, same_then_other);
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + kConnect + "aaaaaaaa",
+                                       marked(kConnect + "aaaaaaaa", "d1"),
                                        "GrantPrivileges CONNECT ON database d1 TO " + kConnect + "aaaaaaaa",
                                        "CreateRole " + kConnect + "bbbbbbbb",
+                                       marked(kConnect + "bbbbbbbb", "d2"),
                                        "GrantPrivileges CONNECT ON database d2 TO " + kConnect + "bbbbbbbb",
                                        "GrantRoles " + kConnect + "aaaaaaaa," + kConnect + "bbbbbbbb TO alice"}));
 }
@@ -700,7 +831,7 @@ TEST(PlanConnect, UndeclaredConnectMembershipIsRevoked) {
     snap.roles["alice"] = role_state({kConnect + "11111111", kConnect + "22222222"});
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "11111111", "CONNECT")});
     snap.databases["lake"] = database("dbowner", {acl(kConnect + "22222222", "CONNECT")});
-    snap.trusted_intermediates = {kConnect + "11111111", kConnect + "22222222"};
+    trust(snap, {kConnect + "11111111", kConnect + "22222222"});
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
               (Statements{"RevokeRoles " + kConnect + "22222222 FROM alice"}));
 }
@@ -718,6 +849,7 @@ const Statements kWithOwnerRights = {
     "CreateRole alice",
     "GrantRoles dbowner TO admin",
     "CreateRole " + kConnect + "00000001",
+    marked(kConnect + "00000001", "warehouse"),
     "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
     "GrantRoles " + kConnect + "00000001 TO alice",
     "RevokeRoles dbowner FROM admin",
@@ -726,6 +858,7 @@ const Statements kWithOwnerRights = {
 const Statements kWithoutOwnerRights = {
     "CreateRole alice",
     "CreateRole " + kConnect + "00000001",
+    marked(kConnect + "00000001", "warehouse"),
     "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
     "GrantRoles " + kConnect + "00000001 TO alice",
 };
@@ -750,6 +883,7 @@ TEST(PlanRights, RightsComeAfterAllCreateRoles) {
                                         "CreateRole analysts",
                                         "GrantRoles dbowner TO admin",
                                         "CreateRole " + kConnect + "00000001",
+                                        marked(kConnect + "00000001", "warehouse"),
                                         "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
                                         "GrantRoles " + kConnect + "00000001,analysts TO alice",
                                         "RevokeRoles dbowner FROM admin",
@@ -819,7 +953,7 @@ TEST(PlanRights, OrdinaryPlansHaveNoError) {
 TEST(PlanRights, NotWhenTheIntermediateAlreadyExists) {
     Snapshot snap = owner_snapshot();
     snap.databases["warehouse"].acl = {acl(kConnect + "1a2b3c4d", "CONNECT")};
-    snap.trusted_intermediates = {kConnect + "1a2b3c4d"};
+    trust(snap, {kConnect + "1a2b3c4d"});
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
               (Statements{"CreateRole alice", "GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
 }
