@@ -575,13 +575,10 @@ private:
         return {};
     }
 
-    // A NOINHERIT role gets nothing from membership of an intermediate role.
+    // A NOINHERIT role gets nothing from membership of an intermediate role:
+    // checked where one would be granted.
     void check_inherits(const DesiredRole& role, const spec::Grant& g) {
         if (error_ || state_of(role.name).inherit) return;
-        bool indirect = g.kind == spec::Kind::database_connect ||
-                        (!g.direct && (g.kind == spec::Kind::schema_usage || g.kind == spec::Kind::schema_create ||
-                                       g.kind == spec::Kind::table_select));
-        if (!indirect) return;
         error_ = spec::Error{
             "22023", spec::element_path(role.path, g.index) + ": role \"" + role.name +
                          "\" is NOINHERIT, so the privileges of intermediate roles would not apply to it" +
@@ -590,14 +587,16 @@ private:
 
     void resolve_grants(const DesiredRole& role, Wants& w) {
         for (const spec::Grant& g : role.grants) {
-            check_inherits(role, g);
             switch (g.kind) {
                 case spec::Kind::role_membership:
                     create_role_if_missing(g.role);
                     w.memberships.insert(g.role);
                     break;
                 case spec::Kind::database_connect:
-                    if (auto r = connect_role(role, g)) w.memberships.insert(*r);
+                    if (auto r = connect_role(role, g)) {
+                        check_inherits(role, g);
+                        w.memberships.insert(*r);
+                    }
                     break;
                 case spec::Kind::schema_usage:
                 case spec::Kind::schema_create:
@@ -608,6 +607,7 @@ private:
                     } else if (schema_owner(g.schema) == role.name) {
                         // Its owner has the privilege: no intermediate role.
                     } else if (auto sc = snap_.schemas.find(g.schema); sc != snap_.schemas.end()) {
+                        check_inherits(role, g);
                         w.memberships.insert(schema_intermediate(sc->second, g.schema, g.kind));
                     } else {
                         // Created by this sync for another role: its intermediate
@@ -621,8 +621,10 @@ private:
                         if (!rel) continue;  // gone between two reads
                         if (g.direct)
                             w.relation_direct[oid].insert("SELECT");
-                        else if (relation_owner(oid) != role.name)  // an owner needs no intermediate role
+                        else if (relation_owner(oid) != role.name) {  // an owner needs no intermediate role
+                            check_inherits(role, g);
                             w.memberships.insert(table_intermediate(*rel));
+                        }
                     }
                     break;
                 case spec::Kind::schema_ownership:

@@ -4,8 +4,11 @@
 // CASCADE, other grantors through RevokePrivileges::as_role, column
 // privileges, preserved schemas); ownership transfers and give-backs; the
 // caller's temporary rights; which intermediate roles found in ACLs are
-// reused (Snapshot::intermediates) and the comments marking new ones;
-// memberships of other databases' intermediate roles
+// reused (Snapshot::intermediates: a marker names the object by catalog and
+// oid, so that a rename keeps the role and a new object under an old name
+// does not inherit it) and the comments marking new ones; no intermediate
+// role for an object the role owns after the plan, nor yet for a schema the
+// plan creates for another role; memberships of other databases' intermediate roles
 // (Snapshot::foreign_intermediates); validate(); the order of the phases; and
 // idempotence.
 //
@@ -892,17 +895,19 @@ std::vector<std::pair<std::string, std::string>> comments(const Plan& p) {
 
 TEST(ObjMarker, OfASchemaForUsageAndForCreate) {
     Snapshot snap = snapshot();
-    snap.schemas["Sales \"EU\""] = schema("owner");
+    snap.schemas["Sales \"EU\""] = schema("owner", {}, true, 3002);
     Plan p = plan(request({desired("alice", {usage("s", 0), create("s", 1), usage("Sales \"EU\"", 2),
                                              create("Sales \"EU\"", 3)})}),
                   snap);
     using C = std::pair<std::string, std::string>;
     EXPECT_EQ(comments(p),
               (std::vector<C>{
-                  {nth(kUsage, 1), "pg_sync_roles: intermediate role for USAGE on schema \"s\""},
-                  {nth(kCreate, 2), "pg_sync_roles: intermediate role for CREATE on schema \"s\""},
-                  {nth(kUsage, 3), "pg_sync_roles: intermediate role for USAGE on schema \"Sales \"\"EU\"\"\""},
-                  {nth(kCreate, 4), "pg_sync_roles: intermediate role for CREATE on schema \"Sales \"\"EU\"\"\""},
+                  {nth(kUsage, 1), "pg_sync_roles: intermediate role for USAGE on schema \"s\" [pg_namespace 2200]"},
+                  {nth(kCreate, 2), "pg_sync_roles: intermediate role for CREATE on schema \"s\" [pg_namespace 2200]"},
+                  {nth(kUsage, 3),
+                   "pg_sync_roles: intermediate role for USAGE on schema \"Sales \"\"EU\"\"\" [pg_namespace 3002]"},
+                  {nth(kCreate, 4),
+                   "pg_sync_roles: intermediate role for CREATE on schema \"Sales \"\"EU\"\"\" [pg_namespace 3002]"},
               }))
         << lines(describe(p));
 }
@@ -921,35 +926,43 @@ TEST(ObjMarker, OfATableAndOfEveryTableLikeObject) {
     using C = std::pair<std::string, std::string>;
     EXPECT_EQ(comments(p),
               (std::vector<C>{
-                  {nth(kSelect, 1), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"t\""},
-                  {nth(kSelect, 2), "pg_sync_roles: intermediate role for SELECT on table \"my \"\"s\"\"\".\"we\"\"ird\""},
-                  {nth(kSelect, 3), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"q\""},
-                  {nth(kSelect, 4), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"a.b\""},
+                  {nth(kSelect, 1), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"t\" [pg_class 100]"},
+                  {nth(kSelect, 2),
+                   "pg_sync_roles: intermediate role for SELECT on table \"my \"\"s\"\"\".\"we\"\"ird\" [pg_class 101]"},
+                  {nth(kSelect, 3), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"q\" [pg_class 102]"},
+                  {nth(kSelect, 4), "pg_sync_roles: intermediate role for SELECT on table \"s\".\"a.b\" [pg_class 103]"},
               }))
         << lines(describe(p));
 }
 
 TEST(ObjMarker, QuotingKeepsSchemaAndTableApart) {
-    // Without doubled quotes, schema a"."b with table c and schema a with
-    // table b"."c would both be "a"."b"."c".
+    // For people: without doubled quotes, schema a"."b with table c and
+    // schema a with table b"."c would both read "a"."b"."c".  For the
+    // planner it is the oid that keeps them apart, whatever the text says.
     Snapshot snap = snapshot();
-    snap.schemas["a\".\"b"] = schema("owner");
-    snap.schemas["a"] = schema("owner");
+    snap.schemas["a\".\"b"] = schema("owner", {}, true, 3003);
+    snap.schemas["a"] = schema("owner", {}, true, 3004);
     const std::string r = kSelect + "0000abcd";
     add_relation(snap, 100, "a\".\"b", "c", "owner", 'r', {acl(r, "SELECT")});
     add_relation(snap, 101, "a", "b\".\"c", "owner", 'r', {acl(r, "SELECT")});
-    snap.intermediates[r] = candidate(true, marker("SELECT", "table \"a\"\".\"\"b\".\"c\""), 2);
+    snap.intermediates[r] = candidate(true, marker("SELECT", "table \"a\"\".\"\"b\".\"c\"", 100), 2);
     EXPECT_EQ(described(request({desired("alice", {select("a\".\"b", "c", 0)})}), snap),
               (Statements{"GrantRoles " + r + " TO alice"}));
     Plan p = plan(request({desired("alice", {select("a", "b\".\"c", 0)})}), snap);
     ASSERT_EQ(comments(p).size(), 1u) << lines(describe(p));
-    EXPECT_EQ(comments(p)[0].second, "pg_sync_roles: intermediate role for SELECT on table \"a\".\"b\"\".\"\"c\"");
+    EXPECT_EQ(comments(p)[0].second,
+              "pg_sync_roles: intermediate role for SELECT on table \"a\".\"b\"\".\"\"c\" [pg_class 101]");
     EXPECT_FALSE(grants_membership_of(describe(p), r)) << lines(describe(p));
-    // A marker quoted the naive way is no marker of either.
-    snap.intermediates[r] = candidate(true, marker("SELECT", "table \"a\".\"b\".\"c\""), 2);
-    for (const auto& [schema_name, table] : {std::pair<std::string, std::string>{"a\".\"b", "c"}, {"a", "b\".\"c"}}) {
-        Statements got = described(request({desired("alice", {select(schema_name, table, 0)})}), snap);
-        EXPECT_FALSE(grants_membership_of(got, r)) << lines(got);
+    // The naive quoting, or the other table's name, in the text changes nothing:
+    // the role is table 100's and only its.
+    for (const std::string& text : {std::string("table \"a\".\"b\".\"c\""),
+                                    std::string("table \"a\".\"b\"\".\"\"c\"")}) {
+        snap.intermediates[r] = candidate(true, marker("SELECT", text, 100), 2);
+        EXPECT_EQ(described(request({desired("alice", {select("a\".\"b", "c", 0)})}), snap),
+                  (Statements{"GrantRoles " + r + " TO alice"}))
+            << text;
+        Statements got = described(request({desired("alice", {select("a", "b\".\"c", 0)})}), snap);
+        EXPECT_FALSE(grants_membership_of(got, r)) << text << "\n" << lines(got);
     }
 }
 
@@ -1122,29 +1135,72 @@ TEST(ObjSchemaMissing, TheRestIsStillPlanned) {
     EXPECT_EQ(p.notices, (std::vector<std::string>{"roles.alice[0] (schema_usage) skipped: schema \"nope\" does not exist"}));
 }
 
-TEST(ObjSchemaMissing, ASchemaTheRequestCreatesForAnotherRoleCountsAsExisting) {
-    // bob, declared first, uses a schema that alice's schema_ownership creates.
+TEST(ObjSchemaMissing, ASchemaTheRequestCreatesForAnotherRoleCountsAsExistingForDirectPrivileges) {
+    // bob, declared first, uses a schema that alice's schema_ownership
+    // creates: a direct privilege is granted on it in the same plan.
     Snapshot snap = snapshot();
-    Request req = request({desired("bob", {usage("new", 0), create("new", 1, true)}),
-                           desired("alice", {own_schema("new", 0)})});
+    Request req = request({desired("bob", {create("new", 1, true)}), desired("alice", {own_schema("new", 0)})});
     Plan p = plan(req, snap);
     EXPECT_TRUE(p.notices.empty()) << p.notices.front();
-    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice", "CreateRole " + nth(kUsage, 1),
-                                       marked(nth(kUsage, 1), "USAGE", "schema \"new\""),
+    EXPECT_EQ(describe(p),
+              (Statements{"CreateSchema new AUTHORIZATION alice", "GrantPrivileges CREATE ON schema new TO bob"}));
+}
+
+// An intermediate role is marked with its object's oid, which a schema this
+// plan creates does not have yet: another role's indirect privilege on it
+// waits for the next sync, with a notice.
+TEST(ObjSchemaMissing, ASchemaTheRequestCreatesForAnotherRoleGetsNoIntermediateYet) {
+    const std::string notice0 =
+        "grants[0] (schema_usage) skipped: schema \"new\" is created by this sync: sync again to grant it";
+    for (bool bob_first : {true, false}) {
+        Snapshot snap = snapshot();
+        DesiredRole alice = desired("alice", {own_schema("new", 0)});
+        DesiredRole bob = desired("bob", {usage("new", 0), create("new", 1, true)});
+        Names names;
+        Plan p = make_plan(bob_first ? request({bob, alice}) : request({alice, bob}), trusting(snap), names.source());
+        EXPECT_EQ(describe(p),
+                  (Statements{"CreateSchema new AUTHORIZATION alice", "GrantPrivileges CREATE ON schema new TO bob"}))
+            << bob_first;
+        EXPECT_EQ(p.notices, (std::vector<std::string>{notice0})) << bob_first;
+        EXPECT_FALSE(p.error);
+        EXPECT_TRUE(names.prefixes.empty()) << bob_first;
+    }
+    // schema_create too, and the notice names the role's document.
+    Snapshot snap = snapshot();
+    DesiredRole bob = desired("bob", {usage("new", 0), create("new", 1)});
+    bob.path = "roles.bob";
+    Plan p = plan(request({desired("alice", {own_schema("new", 0)}), bob}), snap);
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice"}));
+    EXPECT_EQ(p.notices, (std::vector<std::string>{
+                             "roles.bob[0] (schema_usage) skipped: schema \"new\" is created by this sync: sync again to grant it",
+                             "roles.bob[1] (schema_create) skipped: schema \"new\" is created by this sync: sync again to grant it",
+                         }));
+}
+
+TEST(ObjSchemaMissing, TheNextSyncGrantsWhatWaitedForTheSchema) {
+    // Once the schema exists (with an oid), bob's intermediate role is made.
+    Snapshot snap = snapshot();
+    snap.schemas["new"] = schema("alice", {}, true, 3005);
+    snap.touched_schemas["alice"] = {"new"};
+    Plan p = plan(request({desired("alice", {own_schema("new", 0)}), desired("bob", {usage("new", 0)})}), snap);
+    EXPECT_TRUE(p.notices.empty()) << p.notices.front();
+    EXPECT_EQ(describe(p), (Statements{"CreateRole " + nth(kUsage, 1),
+                                       marked(nth(kUsage, 1), "USAGE", "schema \"new\"", 3005),
                                        "GrantPrivileges USAGE ON schema new TO " + nth(kUsage, 1),
-                                       "GrantPrivileges CREATE ON schema new TO bob",
                                        "GrantRoles " + nth(kUsage, 1) + " TO bob"}));
 }
 
 TEST(ObjSchemaMissing, ASchemaTheRoleItselfCreatesCountsAsExisting) {
     Snapshot snap = snapshot();
-    Plan p = plan(request({desired("alice", {usage("new", 0), own_schema("new", 1), usage("new", 2, true)})}), snap);
-    EXPECT_TRUE(p.notices.empty());
-    // Direct privileges on its own schema are not managed: it owns it.
-    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice", "CreateRole " + nth(kUsage, 1),
-                                       marked(nth(kUsage, 1), "USAGE", "schema \"new\""),
-                                       "GrantPrivileges USAGE ON schema new TO " + nth(kUsage, 1),
-                                       "GrantRoles " + nth(kUsage, 1) + " TO alice"}));
+    Names names;
+    Plan p = make_plan(request({desired("alice", {usage("new", 0), own_schema("new", 1), usage("new", 2, true),
+                                                  create("new", 3)})}),
+                       trusting(snap), names.source());
+    EXPECT_TRUE(p.notices.empty()) << p.notices.front();
+    // Its owner needs no intermediate role, and direct privileges on its own
+    // schema are not managed.
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice"}));
+    EXPECT_TRUE(names.prefixes.empty());
 }
 
 TEST(ObjSchemaMissing, TableInASchemaTheRequestCreatesIsMissing) {
@@ -1315,6 +1371,135 @@ TEST(ObjTableSelect, DirectOnATableTheRoleOwnsIsNotGranted) {
     add_relation(snap, 100, "s", "t", "alice");
     snap.touched_relations["alice"] = {100};
     EXPECT_TRUE(plan(request({desired("alice", {select("s", "t", 0, true), own_table("s", "t", 1)})}), snap).empty());
+}
+
+// ============================================================ an owner needs no intermediate role
+
+// schema_usage, schema_create and table_select with "direct": false on an
+// object the role owns after the plan: it has the privileges as the owner,
+// so no intermediate role is made or reused, and a membership of one it
+// already has is undeclared, and revoked.
+
+TEST(ObjOwnerIndirect, ATableTheRoleOwns) {
+    Snapshot snap = snapshot();
+    const std::string r = kSelect + "0000aaaa";
+    add_relation(snap, 100, "s", "t", "alice", 'r', {acl(r, "SELECT", "alice")});
+    snap.touched_relations["alice"] = {100};
+    Request req = request({desired("alice", {own_table("s", "t", 0), select("s", "t", 1)})});
+    Names names;
+    Plan p = make_plan(req, trusting(snap), names.source());
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_TRUE(p.notices.empty());
+    EXPECT_TRUE(names.prefixes.empty());
+    // A membership of the table's intermediate role is revoked.
+    snap.roles["alice"].member_of = {r};
+    EXPECT_EQ(described(req, snap), (Statements{"RevokeRoles " + r + " FROM alice"}));
+    // By pattern: only the tables it does not own go through intermediate roles.
+    add_relation(snap, 101, "s", "t2", "owner", 'r', {acl(kSelect + "0000bbbb", "SELECT")});
+    snap.regex_matches[{"s", "^t"}] = {100, 101};
+    EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0), select_regex("s", "^t", 1)})}), snap),
+              (Statements{"GrantRoles " + kSelect + "0000bbbb TO alice", "RevokeRoles " + r + " FROM alice"}));
+}
+
+TEST(ObjOwnerIndirect, ATableThePlanGivesTheRole) {
+    Snapshot snap = snapshot();
+    const std::string r = kSelect + "0000aaaa";
+    add_relation(snap, 100, "s", "t", "owner", 'r', {acl(r, "SELECT")});
+    snap.roles["alice"].member_of = {r};
+    Names names;
+    Plan p = make_plan(request({desired("alice", {select("s", "t", 0), own_table("s", "t", 1)})}), trusting(snap),
+                       names.source());
+    EXPECT_EQ(describe(p), (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice",
+                                       "RevokePrivileges CREATE ON schema s FROM alice",
+                                       "RevokeRoles " + r + " FROM alice"}));
+    EXPECT_TRUE(names.prefixes.empty());
+    // With no intermediate role yet, none is made.
+    snap.relations[100].acl.clear();
+    snap.roles["alice"].member_of.clear();
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0), own_table("s", "t", 1)})}), snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice",
+                          "RevokePrivileges CREATE ON schema s FROM alice"}));
+}
+
+TEST(ObjOwnerIndirect, ATableTheRoleGivesBackOrAnotherRoleTakesStillNeedsOne) {
+    // Owned now but not after the plan: through an intermediate role.
+    Snapshot snap = snapshot();
+    const std::string r = kSelect + "0000aaaa";
+    add_relation(snap, 100, "s", "t", "alice", 'r', {acl(r, "SELECT", "alice")});
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)}), desired("bob", {own_table("s", "t", 0)})}),
+                        snap),
+              (Statements{"GrantPrivileges CREATE ON schema s TO bob", "AlterOwner table s.t TO bob",
+                          "RevokePrivileges CREATE ON schema s FROM bob", "GrantRoles " + r + " TO alice"}));
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0)})}), snap),
+              (Statements{"AlterOwner table s.t TO admin", "GrantRoles " + r + " TO alice"}));
+}
+
+TEST(ObjOwnerIndirect, ASchemaTheRoleOwns) {
+    Snapshot snap = snapshot();
+    const std::string u = kUsage + "0000aaaa", c = kCreate + "0000cccc";
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {acl(u, "USAGE", "alice"), acl(c, "CREATE", "alice")};
+    snap.touched_schemas["alice"] = {"s"};
+    Request req = request({desired("alice", {own_schema("s", 0), usage("s", 1), create("s", 2)})});
+    Names names;
+    Plan p = make_plan(req, trusting(snap), names.source());
+    EXPECT_TRUE(p.empty()) << lines(describe(p));
+    EXPECT_TRUE(p.notices.empty());
+    EXPECT_TRUE(names.prefixes.empty());
+    // Memberships of the schema's intermediate roles are revoked.
+    snap.roles["alice"].member_of = {u, c};
+    EXPECT_EQ(described(req, snap), (Statements{"RevokeRoles " + c + "," + u + " FROM alice"}));
+    // Another role of the request still goes through them.
+    EXPECT_EQ(described(request({desired("alice", {own_schema("s", 0), usage("s", 1), create("s", 2)}),
+                                 desired("bob", {usage("s", 0), create("s", 1)})}),
+                        snap),
+              (Statements{"GrantRoles " + c + "," + u + " TO bob", "RevokeRoles " + c + "," + u + " FROM alice"}));
+}
+
+TEST(ObjOwnerIndirect, ASchemaThePlanGivesTheRole) {
+    Snapshot snap = snapshot();
+    const std::string u = kUsage + "0000aaaa";
+    snap.schemas["s"].acl = {acl(u, "USAGE")};
+    snap.roles["alice"].member_of = {u};
+    Names names;
+    Plan p = make_plan(request({desired("alice", {usage("s", 0), create("s", 1), own_schema("s", 2)})}),
+                       trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"AlterOwner schema s TO alice", "RevokeRoles " + u + " FROM alice"}));
+    EXPECT_TRUE(p.notices.empty());
+    EXPECT_TRUE(names.prefixes.empty());
+    // bob, in the same request, gets the existing USAGE role and a new CREATE
+    // one, granted by the new owner.
+    p = make_plan(request({desired("alice", {usage("s", 0), create("s", 1), own_schema("s", 2)}),
+                           desired("bob", {usage("s", 0), create("s", 1)})}),
+                  trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"AlterOwner schema s TO alice", "CreateRole " + nth(kCreate, 1),
+                                       marked(nth(kCreate, 1), "CREATE", "schema \"s\"", kS),
+                                       "GrantPrivileges CREATE ON schema s TO " + nth(kCreate, 1),
+                                       "GrantRoles " + nth(kCreate, 1) + "," + u + " TO bob",
+                                       "RevokeRoles " + u + " FROM alice"}));
+}
+
+TEST(ObjOwnerIndirect, ASchemaThePlanCreatesForTheRole) {
+    Snapshot snap = snapshot();
+    Names names;
+    Plan p = make_plan(request({desired("alice", {own_schema("new", 0), usage("new", 1), create("new", 2)})}),
+                       trusting(snap), names.source());
+    EXPECT_EQ(describe(p), (Statements{"CreateSchema new AUTHORIZATION alice"}));
+    EXPECT_TRUE(p.notices.empty()) << p.notices.front();
+    EXPECT_TRUE(names.prefixes.empty());
+}
+
+TEST(ObjOwnerIndirect, ASchemaTheRoleGivesBackStillNeedsOne) {
+    Snapshot snap = snapshot();
+    const std::string u = kUsage + "0000aaaa";
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {acl(u, "USAGE", "alice")};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)})}), snap),
+              (Statements{"AlterOwner schema s TO admin", "GrantRoles " + u + " TO alice"}));
+    EXPECT_EQ(described(request({desired("alice", {usage("s", 0)}), desired("bob", {own_schema("s", 0)})}), snap),
+              (Statements{"AlterOwner schema s TO bob", "GrantRoles " + u + " TO alice"}));
 }
 
 // ============================================================ revocation
@@ -2328,21 +2513,21 @@ TEST(ObjIdempotence, AMatchingStateOfMarkedIntermediatesGivesAnEmptyPlan) {
     // As this extension leaves them: each marked for its object, and named
     // in other ACLs too (which does not matter for a marked role).
     Matching m = matching_state();
-    auto mark = [&](const std::string& role, const std::string& privilege, const std::string& object) {
-        m.snap.intermediates[role] = candidate(true, marker(privilege, object), 3);
+    auto mark = [&](const std::string& role, const std::string& privilege, const std::string& object, Oid oid) {
+        m.snap.intermediates[role] = candidate(true, marker(privilege, object, oid), 3);
     };
-    mark(kConnect + "0000c0c0", "CONNECT", "database \"warehouse\"");
-    mark(kUsage + "0000a0a0", "USAGE", "schema \"s\"");
-    mark(kCreate + "0000b0b0", "CREATE", "schema \"s\"");
-    mark(kSelect + "0000d0d0", "SELECT", "table \"s\".\"t\"");
-    mark(kSelect + "0000e0e0", "SELECT", "table \"s\".\"v\"");
+    mark(kConnect + "0000c0c0", "CONNECT", "database \"warehouse\"", 5);
+    mark(kUsage + "0000a0a0", "USAGE", "schema \"s\"", kS);
+    mark(kCreate + "0000b0b0", "CREATE", "schema \"s\"", kS);
+    mark(kSelect + "0000d0d0", "SELECT", "table \"s\".\"t\"", 100);
+    mark(kSelect + "0000e0e0", "SELECT", "table \"s\".\"v\"", 101);
     Names names;
     Plan p = make_plan(m.req, m.snap, names.source());  // not trusting(): only what is set here
     EXPECT_TRUE(p.empty()) << lines(describe(p));
     EXPECT_TRUE(names.prefixes.empty());
 
     // One marked for the wrong object is replaced, and only that one.
-    mark(kSelect + "0000e0e0", "SELECT", "table \"s\".\"t\"");
+    mark(kSelect + "0000e0e0", "SELECT", "table \"s\".\"t\"", 100);
     Statements got = describe(make_plan(m.req, m.snap, Names().source()));
     EXPECT_EQ(got, (Statements{"GrantRoles owner TO admin", "CreateRole " + nth(kSelect, 1),
                                marked(nth(kSelect, 1), "SELECT", "table \"s\".\"v\"", 101),
@@ -2512,3 +2697,19 @@ TEST(ObjBugs, TableOwnershipNoticeInASchemaTheRequestCreates) {
 }
 
 }  // namespace
+
+// A NOINHERIT role is refused only where an intermediate role would be
+// granted to it: not for what it owns.
+TEST(ObjOwnerIndirect, ANoinheritOwnerIsNotRefusedForItsOwnObjects) {
+    Snapshot snap = snapshot();
+    snap.roles["alice"] = RoleState{};
+    snap.roles["alice"].inherit = false;
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].oid = kS;
+    add_relation(snap, 100, "s", "t", "alice");
+    Plan p = plan(request({desired("alice", {own_schema("s", 0), own_table("s", "t", 1), usage("s", 2),
+                                             select("s", "t", 3)})}),
+                  snap);
+    EXPECT_FALSE(p.error) << p.error->message;
+    EXPECT_TRUE(p.statements.empty());
+}

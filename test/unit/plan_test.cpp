@@ -154,15 +154,18 @@ struct Names {
 
 const std::string kConnect = "_pgsr_global_database_connect_";
 
-// The comment that marks a new CONNECT intermediate role, spelt out here so
-// that the planner's wording is checked, not copied.
-std::string connect_marker(const std::string& database) {
-    return "pg_sync_roles: intermediate role for CONNECT on database \"" + database + "\"";
+// The comment that marks a CONNECT intermediate role, spelt out here so that
+// the planner's wording is checked, not copied: the database's name for
+// people (`database` as it appears between the quotes), then its identity,
+// which is what is compared.  5 is database()'s default oid.
+std::string connect_marker(const std::string& database, Oid oid = 5) {
+    return "pg_sync_roles: intermediate role for CONNECT on database \"" + database + "\" [pg_database " +
+           std::to_string(oid) + "]";
 }
 
 // The description of the CommentOnRole that follows a new CONNECT intermediate role.
-std::string marked(const std::string& role, const std::string& database) {
-    return "CommentOnRole " + role + " " + connect_marker(database);
+std::string marked(const std::string& role, const std::string& database, Oid oid = 5) {
+    return "CommentOnRole " + role + " " + connect_marker(database, oid);
 }
 
 // What the catalog reports about an intermediate role found in an ACL.
@@ -646,15 +649,49 @@ TEST(PlanConnect, MarkedForThisDatabaseIsReusedWhateverElseNamesIt) {
               (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}));
 }
 
+TEST(PlanConnect, ARenamedDatabaseKeepsItsIntermediateRole) {
+    // The name in a marker is for people; the oid is what is compared.
+    for (const std::string& comment : {connect_marker("lake"), connect_marker("Warehouse"),
+                                       std::string("pg_sync_roles: intermediate role for CONNECT on database "
+                                                   "warehouse [pg_database 5]")}) {
+        EXPECT_EQ(connect_plan(candidate(true, comment, 1)), (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}))
+            << comment;
+        EXPECT_EQ(connect_plan(candidate(true, comment, 3)), (Statements{"GrantRoles " + kConnect + "1a2b3c4d TO alice"}))
+            << comment;
+    }
+}
+
 TEST(PlanConnect, UnfitCandidatesAreNotReused) {
     const Statements fresh = {"CreateRole " + kConnect + "00000001", marked(kConnect + "00000001", "warehouse"),
                               "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
                               "GrantRoles " + kConnect + "00000001 TO alice"};
-    // Marked for another database, even if named in this ACL only.
-    EXPECT_EQ(connect_plan(candidate(true, connect_marker("lake"), 1)), fresh);
-    EXPECT_EQ(connect_plan(candidate(true, connect_marker("Warehouse"), 1)), fresh);
-    const std::string unquoted = "pg_sync_roles: intermediate role for CONNECT on database warehouse";
-    EXPECT_EQ(connect_plan(candidate(true, unquoted, 1)), fresh);
+    // Marked for another database (another oid, whatever the name), even if
+    // named in this ACL only: a database created under the name of one
+    // renamed or dropped does not inherit its intermediate role.
+    EXPECT_EQ(connect_plan(candidate(true, connect_marker("lake", 6), 1)), fresh);
+    EXPECT_EQ(connect_plan(candidate(true, connect_marker("warehouse", 6), 1)), fresh);
+    EXPECT_EQ(connect_plan(candidate(true, connect_marker("warehouse", 55), 1)), fresh);
+    EXPECT_EQ(connect_plan(candidate(true, connect_marker("warehouse", 15), 1)), fresh);
+    // Of another catalog's object with that oid.
+    for (const char* catalog : {"pg_namespace", "pg_class", "pg_authid"})
+        EXPECT_EQ(connect_plan(candidate(true,
+                                         "pg_sync_roles: intermediate role for CONNECT on database \"warehouse\" [" +
+                                             std::string(catalog) + " 5]",
+                                         1)),
+                  fresh)
+            << catalog;
+    // For another privilege on this database.
+    for (const char* privilege : {"CREATE", "TEMPORARY", "connect"})
+        EXPECT_EQ(connect_plan(candidate(true,
+                                         "pg_sync_roles: intermediate role for " + std::string(privilege) +
+                                             " on database \"warehouse\" [pg_database 5]",
+                                         1)),
+                  fresh)
+            << privilege;
+    // Without its identity, or with anything after it.
+    const std::string unidentified = "pg_sync_roles: intermediate role for CONNECT on database \"warehouse\"";
+    EXPECT_EQ(connect_plan(candidate(true, unidentified, 1)), fresh);
+    EXPECT_EQ(connect_plan(candidate(true, connect_marker("warehouse") + " ", 1)), fresh);
     // Not plain.
     EXPECT_EQ(connect_plan(candidate(false, connect_marker("warehouse"), 1)), fresh);
     EXPECT_EQ(connect_plan(candidate(false, std::nullopt, 1)), fresh);
@@ -676,8 +713,9 @@ TEST(PlanConnect, NewIntermediateIsMarkedWithTheQuotedDatabaseName) {
     const auto* c = std::get_if<CommentOnRole>(&p.statements[1]);
     ASSERT_NE(c, nullptr);
     EXPECT_EQ(c->role, kConnect + "00000001");
-    EXPECT_EQ(c->comment, "pg_sync_roles: intermediate role for CONNECT on database \"Ware \"\"House\"\"\"");
-    EXPECT_EQ(intermediate_marker("CONNECT", "database \"Ware \"\"House\"\"\""), c->comment);
+    EXPECT_EQ(c->comment,
+              "pg_sync_roles: intermediate role for CONNECT on database \"Ware \"\"House\"\"\" [pg_database 5]");
+    EXPECT_EQ(intermediate_marker("CONNECT", "database \"Ware \"\"House\"\"\"", "pg_database", 5), c->comment);
 }
 
 TEST(PlanConnect, OneCommentPerNewIntermediateOnly) {
@@ -761,7 +799,7 @@ TEST(PlanConnect, IntermediateIsCreatedOncePerDatabase) {
     snap.roles["alice"] = role_state();
     snap.roles["bob"] = role_state();
     snap.databases["warehouse"] = database("dbowner");
-    snap.databases["lake"] = database("dbowner");
+    snap.databases["lake"] = database("dbowner", {}, 6);
     Names names;
     Request req = request({
         desired("alice", {connect("warehouse", 0), connect("lake", 1), connect("warehouse", 2)}),
@@ -774,7 +812,7 @@ TEST(PlanConnect, IntermediateIsCreatedOncePerDatabase) {
                                marked(w, "warehouse"),
                                "GrantPrivileges CONNECT ON database warehouse TO " + w,
                                "CreateRole " + l,
-                               marked(l, "lake"),
+                               marked(l, "lake", 6),
                                "GrantPrivileges CONNECT ON database lake TO " + l,
                                "GrantRoles " + w + " TO bob",
                                "GrantRoles " + w + "," + l + " TO alice",
@@ -786,8 +824,8 @@ TEST(PlanConnect, NameSourceCollisionsWithinAPlanAreRetried) {
     Snapshot snap = snapshot();
     snap.caller.superuser = true;
     snap.roles["alice"] = role_state();
-    snap.databases["d1"] = database("dbowner");
-    snap.databases["d2"] = database("dbowner");
+    snap.databases["d1"] = database("dbowner", {}, 6);
+    snap.databases["d2"] = database("dbowner", {}, 7);
     int calls = 0;
     NameSource same_then_other = [&](const std::string& prefix) {
         ++calls;
@@ -795,10 +833,10 @@ TEST(PlanConnect, NameSourceCollisionsWithinAPlanAreRetried) {
     };
     Plan p = make_plan(request({desired("alice", {connect("d1", 0), connect("d2", 1)})}), snap, same_then_other);
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + kConnect + "aaaaaaaa",
-                                       marked(kConnect + "aaaaaaaa", "d1"),
+                                       marked(kConnect + "aaaaaaaa", "d1", 6),
                                        "GrantPrivileges CONNECT ON database d1 TO " + kConnect + "aaaaaaaa",
                                        "CreateRole " + kConnect + "bbbbbbbb",
-                                       marked(kConnect + "bbbbbbbb", "d2"),
+                                       marked(kConnect + "bbbbbbbb", "d2", 7),
                                        "GrantPrivileges CONNECT ON database d2 TO " + kConnect + "bbbbbbbb",
                                        "GrantRoles " + kConnect + "aaaaaaaa," + kConnect + "bbbbbbbb TO alice"}));
 }
@@ -830,7 +868,7 @@ TEST(PlanConnect, UndeclaredConnectMembershipIsRevoked) {
     Snapshot snap = snapshot();
     snap.roles["alice"] = role_state({kConnect + "11111111", kConnect + "22222222"});
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "11111111", "CONNECT")});
-    snap.databases["lake"] = database("dbowner", {acl(kConnect + "22222222", "CONNECT")});
+    snap.databases["lake"] = database("dbowner", {acl(kConnect + "22222222", "CONNECT")}, 6);
     trust(snap, {kConnect + "11111111", kConnect + "22222222"});
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap),
               (Statements{"RevokeRoles " + kConnect + "22222222 FROM alice"}));
