@@ -7,7 +7,7 @@
 # OS user.  Unix socket: trust.  TCP on 127.0.0.1: scram-sha-256 only, so
 # tests can check real password logins.
 
-PG_BINDIR="${PG_BINDIR:-$(pg_config --bindir)}"
+PG_BINDIR="${PG_BINDIR:-$(${PG_CONFIG:-pg_config} --bindir)}"
 
 as_server_user() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

@@ -5,10 +5,11 @@
 # on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
-[ -x "$PG_CONFIG" ] || PG_CONFIG=pg_config
 
 scripts/install-deps.sh
+# Decided once the packages are there: on a new machine they are not yet.
+export PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
+[ -x "$PG_CONFIG" ] || PG_CONFIG=pg_config
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 source scripts/cluster.sh

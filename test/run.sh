@@ -10,8 +10,6 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-export PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
-[ -x "$PG_CONFIG" ] || PG_CONFIG=pg_config
 
 SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login)
@@ -23,6 +21,9 @@ section() { echo; echo "=== $*"; }
 
 section "dependencies"
 scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+# Decided once the packages are there: on a new machine they are not yet.
+export PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
+[ -x "$PG_CONFIG" ] || PG_CONFIG=pg_config
 
 section "build and install"
 make -s PG_CONFIG="$PG_CONFIG" >/tmp/pgsr-build.log 2>&1 && make -s PG_CONFIG="$PG_CONFIG" install >>/tmp/pgsr-build.log 2>&1

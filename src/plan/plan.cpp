@@ -90,9 +90,12 @@ bool owns_kind(spec::Kind k) {
     return k == spec::Kind::schema_ownership || k == spec::Kind::table_ownership;
 }
 
+// What an ownership grant names: "schema \"s\"" or "table \"s\".\"t\"".
+std::string owned_key(const std::string& schema, const std::string& table = {}) {
+    return table.empty() ? "schema \"" + schema + "\"" : "table \"" + schema + "\".\"" + table + "\"";
+}
 std::string object_key(const spec::Grant& g) {
-    return g.kind == spec::Kind::schema_ownership ? "schema \"" + g.schema + "\""
-                                                  : "table \"" + g.schema + "\".\"" + g.table + "\"";
+    return owned_key(g.schema, g.kind == spec::Kind::schema_ownership ? std::string() : g.table);
 }
 
 }  // namespace
@@ -246,7 +249,11 @@ struct Wants {
 class Planner {
 public:
     Planner(const Request& request, const Snapshot& snapshot, const NameSource& names)
-        : req_(request), snap_(snapshot), names_(names) {}
+        : req_(request), snap_(snapshot), names_(names) {
+        for (const DesiredRole& r : req_.roles)
+            for (const spec::Grant& g : r.grants)
+                if (owns_kind(g.kind)) declared_owner_.emplace(object_key(g), r.name);  // validate(): one each
+    }
 
     Plan run() {
         // What the caller owns is "given back" to the caller: syncing itself
@@ -378,28 +385,12 @@ private:
 
     // Whether a role of the request declares it owns the schema (which is
     // then created if missing).
-    bool schema_declared_owned(const std::string& s) const {
-        for (const DesiredRole& r : req_.roles)
-            for (const spec::Grant& g : r.grants)
-                if (g.kind == spec::Kind::schema_ownership && g.schema == s) return true;
-        return false;
-    }
+    bool schema_declared_owned(const std::string& s) const { return declared_owner_.count(owned_key(s)) != 0; }
 
-    // Whether another role of the request declares it owns the schema.
-    bool schema_claimed_by_other(const std::string& role, const std::string& s) const {
-        for (const DesiredRole& r : req_.roles)
-            if (r.name != role)
-                for (const spec::Grant& g : r.grants)
-                    if (g.kind == spec::Kind::schema_ownership && g.schema == s) return true;
-        return false;
-    }
-    bool relation_claimed_by_other(const std::string& role, const Relation& rel) const {
-        for (const DesiredRole& r : req_.roles)
-            if (r.name != role)
-                for (const spec::Grant& g : r.grants)
-                    if (g.kind == spec::Kind::table_ownership && g.schema == rel.schema && g.table == rel.name)
-                        return true;
-        return false;
+    // Whether another role of the request declares it owns the object.
+    bool claimed_by_other(const std::string& role, const std::string& key) const {
+        auto it = declared_owner_.find(key);
+        return it != declared_owner_.end() && it->second != role;
     }
 
     void plan_schema_owners(const DesiredRole& role, const Wants& w) {
@@ -425,7 +416,7 @@ private:
             auto it = snap_.schemas.find(s);
             if (it == snap_.schemas.end()) continue;
             const Schema& sc = it->second;
-            if (sc.owner != r || w.own_schemas.count(s) || schema_claimed_by_other(r, s)) continue;
+            if (sc.owner != r || w.own_schemas.count(s) || claimed_by_other(r, owned_key(s))) continue;
             need_rights_of(r, schema_text(s));
             schemas_.push_back(AlterOwner{schema_ref(s), snap_.caller.name});
             schema_owner_[s] = snap_.caller.name;
@@ -478,7 +469,7 @@ private:
             const Relation& rel = it->second;
             // A sequence owned by a column changes owner with its table.
             if (rel.owner != r || rel.linked || w.own_relations.count(oid) ||
-                req_.preserve_schemas.count(rel.schema) || relation_claimed_by_other(r, rel))
+                req_.preserve_schemas.count(rel.schema) || claimed_by_other(r, owned_key(rel.schema, rel.name)))
                 continue;
             need_rights_of(r, relation_text(rel));
             // The new owner, the caller, needs CREATE on the schema too.
@@ -828,6 +819,7 @@ private:
     std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, revoke_sets_, admin_sets_;
     std::set<std::string> created_, allocated_, rights_, created_schemas_;
     std::map<std::string, std::string> intermediates_by_object_;
+    std::map<std::string, std::string> declared_owner_;  // owned_key -> role declaring it
     std::map<std::string, std::string> schema_owner_;  // owners this plan sets
     std::map<Oid, std::string> relation_owner_;
     std::set<std::pair<std::string, std::string>> temporary_create_;  // (role, schema)

@@ -155,7 +155,7 @@ Login read_login(const ElementReader& r, std::size_t index) {
     Login login;
     login.index = index;
     if (const json::value* v = r.find("password"); v && !v->is_null()) {
-        if (!v->is_string()) r.nullable_string("password");  // reports the type error
+        if (!v->is_string()) fail(r.key_path("password"), "expected a string or null");
         const json::string& s = v->get_string();
         if (s.empty()) fail(r.key_path("password"), "must not be empty");
         login.password = Secret(std::string(s.data(), s.size()));
