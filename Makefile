@@ -13,6 +13,7 @@ OBJS = \
 	src/pg/spi.o \
 	src/pg/values.o \
 	src/pg/call.o \
+	src/pg/server.o \
 	src/catalog/catalog.o \
 	src/apply/render.o \
 	src/apply/request.o \
@@ -20,7 +21,7 @@ OBJS = \
 	src/entry.o
 
 # One regress file per feature; every one runs as a non-superuser caller.
-REGRESS = setup validation login membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security scale
+REGRESS = setup validation login membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights scale
 ISOLATION = lock_wait nothing_to_do concurrent_same_role
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 

@@ -190,8 +190,8 @@ ROLLBACK;
 \c - regress_pgsr_admin
 
 -- A table the role creates is owned by it; table ownership is managed
--- too, so the next sync gives it to the caller, even with schema_create
--- unchanged.
+-- too, so the next sync takes it away (to the role's recipient, never to
+-- the caller), even with schema_create unchanged.
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_sc_c', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sc_s", "direct": true},

@@ -135,7 +135,7 @@ SELECT replace(regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr
 SELECT count(*) - :before_roles AS roles_added FROM pg_roles;
 SELECT * FROM regress_pgsr_so_owners();
 
--- A table inside a schema whose ownership is given back keeps its own
+-- A table inside a schema whose ownership is taken away keeps its own
 -- owner: the role's own table (still declared with table_ownership), and
 -- another role's.
 \c - :su
@@ -156,7 +156,8 @@ SET ROLE regress_pgsr_so_a;
 CREATE TABLE regress_pgsr_so_new.t (x int);
 \c - regress_pgsr_admin
 
--- Nothing declared: everything it owned goes back to the caller.
+-- Nothing declared: everything it owned goes to its recipient (a role with
+-- no rights of its own), never to the caller.
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[]');
 SELECT * FROM regress_pgsr_so_owners();

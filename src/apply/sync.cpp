@@ -25,6 +25,26 @@ plan::Plan make_plan(const plan::Request& request) {
     return plan::make_plan(request, snapshot, fresh_role_name);
 }
 
+bool has_revokes(const plan::Plan& plan) {
+    for (const plan::Statement& s : plan.statements)
+        if (plan::action_of(s) == plan::Action::revoke || std::holds_alternative<plan::RemoveLogin>(s)) return true;
+    return false;
+}
+
+// Every REVOKE the result lists must have removed what it names: the plan
+// worked out again must not hold it.  Otherwise the whole call fails, and
+// nothing of it is kept.
+void check_revokes(const plan::Request& request, const plan::Plan& applied) {
+    if (!has_revokes(applied)) return;
+    plan::Plan after = make_plan(request);
+    std::vector<std::size_t> bad = plan::ineffective_revokes(applied, after);
+    if (bad.empty()) return;
+    Rendered r = render(applied.statements.at(bad.front()));
+    throw pg::UserError("42501", "pg_sync_roles: a revoke removed nothing: " + r.display,
+                        "PostgreSQL removes only what the role running a REVOKE granted; what this one names is still there.",
+                        "Check who granted it (aclexplode, pg_auth_members.grantor) and whether the caller can act as that role.");
+}
+
 std::vector<pg::OutputRow> rows_of(const plan::Plan& plan, bool execute) {
     std::vector<pg::OutputRow> rows;
     int step = 0;
@@ -47,9 +67,10 @@ std::vector<pg::OutputRow> run(const pg::Arguments& args, bool apply) {
         pg::advisory_xact_lock(call.lock_key);
         plan = make_plan(call.request);
     }
-    if (plan.error) throw pg::UserError(plan.error->sqlstate, plan.error->message);
+    if (plan.error) throw pg::UserError(plan.error->sqlstate, plan.error->message, plan.error->detail, plan.error->hint);
     for (const std::string& n : plan.notices) pg::notice(n);
     std::vector<pg::OutputRow> rows = rows_of(plan, apply);
+    if (apply) check_revokes(call.request, plan);
     pg::spi::finish();
     return rows;
 }

@@ -60,6 +60,8 @@ struct Document {
 struct Error {
     std::string sqlstate;  // "22023", or "42622" for a name that is too long
     std::string message;
+    std::string detail = {};
+    std::string hint = {};
 };
 
 // Either the document or the first error found in it.
