@@ -64,6 +64,7 @@ std::vector<pg::OutputRow> run(const pg::Arguments& args, bool apply) {
     if (apply && !plan.empty()) {
         // Changes are due: lock, and work them out again now that no other
         // sync holding the same key can be half way through.
+        pg::lock_syncs();
         pg::advisory_xact_lock(call.lock_key);
         plan = make_plan(call.request);
     }
@@ -84,6 +85,7 @@ std::vector<pg::OutputRow> drop_unused_roles(const pg::Arguments& args) {
     pg::spi::connect();
     std::vector<std::string> names = catalog::unused_intermediate_roles();
     if (!names.empty()) {
+        pg::lock_syncs();
         pg::advisory_xact_lock(args.int8(0));
         names = catalog::unused_intermediate_roles();
         rows_of(plan::drop_plan(names), true);

@@ -11,9 +11,11 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "port.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -283,6 +285,10 @@ void advisory_xact_lock(std::int64_t key) {
     guarded([key]() noexcept {
         DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(key));
     });
+}
+
+void lock_syncs() {
+    guarded([]() noexcept { LockSharedObject(AuthIdRelationId, InvalidOid, 0, ExclusiveLock); });
 }
 
 std::string random_hex8() {

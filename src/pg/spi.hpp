@@ -81,6 +81,12 @@ std::string quote_literal(const std::string& value);
 // cancellable, released at the end of the transaction.
 void advisory_xact_lock(std::int64_t key);
 
+// The lock every changing sync takes first, whatever its lock_key: a lock on
+// the shared object (pg_authid, 0), which names no role, so it is the
+// extension's own and cluster-wide (roles are).  Two syncs that touch the
+// same roles, in any database, never run at once.
+void lock_syncs();
+
 // 8 lowercase hex digits from pg_strong_random.
 std::string random_hex8();
 

@@ -328,6 +328,11 @@ private:
         if (st.has_privileges) need &= ~kPrivileges;
         if (!need) return;
         std::string head = "permission denied to change " + what + ": ";
+        if (member_of_caller(role))
+            return fail("22023", "cannot change " + what + ": it needs the rights of \"" + role +
+                                     "\", which is (or is declared) a member of the calling role \"" + caller.name + "\"",
+                        "Lending it to the calling role would make a circular membership.",
+                        "Sync it from a role it is not a member of, or do not declare it a member of the calling role.");
         if (st.superuser)
             return fail("42501", head + "it needs the rights of \"" + role + "\", a superuser",
                         "A role that is not a superuser cannot act as a superuser.");
@@ -350,6 +355,16 @@ private:
                             (inherit ? "TRUE" : "FALSE") + ", SET TRUE;");
         }
         borrowed_[role] |= need;
+    }
+
+    // Whether `role` is, or this request declares it, a member of the caller.
+    bool member_of_caller(const std::string& role) const {
+        if (state_of(role).member_of.count(snap_.caller.name)) return true;
+        for (const DesiredRole& r : req_.roles)
+            if (r.name == role)
+                for (const spec::Grant& g : r.grants)
+                    if (g.kind == spec::Kind::role_membership && g.role == snap_.caller.name) return true;
+        return false;
     }
 
     // Double-quoted for hints, as quote_ident would when needed (always here).
