@@ -21,7 +21,7 @@ OBJS = \
 	src/entry.o
 
 # One regress file per feature; every one runs as a non-superuser caller.
-REGRESS = setup validation login membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights scale
+REGRESS = setup validation login membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights reach scale
 ISOLATION = lock_wait nothing_to_do concurrent_same_role
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 

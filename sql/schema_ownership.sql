@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 
 -- The owners of this test's schemas (the superuser's shown as such).
 CREATE FUNCTION regress_pgsr_so_owners() RETURNS TABLE (schema name, owner text) LANGUAGE sql AS $$
-    SELECT nspname, CASE WHEN rolsuper THEN '(superuser)' ELSE rolname::text END
+    SELECT nspname, CASE WHEN rolsuper THEN '(superuser)' ELSE regress.stable(rolname::text) END
       FROM pg_namespace JOIN pg_roles ON pg_roles.oid = nspowner
      WHERE nspname LIKE 'regress\_pgsr\_so\_%'
      ORDER BY 1
@@ -150,7 +150,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"},
     {"type": "table_ownership", "schema": "regress_pgsr_so_new", "table": "by_a"}]');
 SELECT * FROM regress_pgsr_so_owners();
-SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
+SELECT tablename, regress.stable(tableowner) AS tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
 \c - :su
 SET ROLE regress_pgsr_so_a;
 CREATE TABLE regress_pgsr_so_new.t (x int);
@@ -161,7 +161,7 @@ CREATE TABLE regress_pgsr_so_new.t (x int);
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[]');
 SELECT * FROM regress_pgsr_so_owners();
-SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
+SELECT tablename, regress.stable(tableowner) AS tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
 SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
 
 \c - :su

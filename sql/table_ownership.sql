@@ -7,9 +7,9 @@
 
 -- Helpers (dropped at the end).
 -- The owners of a schema's relations.
-CREATE FUNCTION regress.to_owners(s text) RETURNS TABLE (relname name, relkind "char", owner name)
+CREATE FUNCTION regress.to_owners(s text) RETURNS TABLE (relname name, relkind "char", owner text)
 LANGUAGE sql AS $$
-    SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) FROM pg_class c
+    SELECT c.relname, c.relkind, regress.stable(pg_get_userbyid(c.relowner)::text) FROM pg_class c
      WHERE c.relnamespace = s::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
      ORDER BY c.relname COLLATE "C"
 $$;
