@@ -169,7 +169,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "schema_ownership", "schema": "regress_pgsr_to_kate"},
     {"type": "table_ownership", "schema": "regress_pgsr_to_kate", "table": "kates"}
 ]') ORDER BY step;
-SELECT pg_get_userbyid(nspowner) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
+SELECT regress.stable(pg_get_userbyid(nspowner)::text) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
 SELECT * FROM regress.to_owners('regress_pgsr_to_kate');
 \c - :su
 SET ROLE regress_pgsr_to_kate;
@@ -181,7 +181,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_kate', '[]') ORDER BY step;
-SELECT pg_get_userbyid(nspowner) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
+SELECT regress.stable(pg_get_userbyid(nspowner)::text) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
 SELECT * FROM regress.to_owners('regress_pgsr_to_kate');
 \c - :su
 SET ROLE regress_pgsr_to_kate;
