@@ -411,6 +411,7 @@ private:
         GrantPrivileges lent{{"USAGE"}, schema_ref(schema), to, as_role(so, so)};
         RevokePrivileges back = revoke_of({"USAGE"}, schema_ref(schema), to, {}, false, false);
         back.as_role = as_role(so, so);
+        back.give_back = true;
         out.push_back(std::move(lent));
         out.push_back(std::move(st));
         out.push_back(std::move(back));
@@ -639,15 +640,11 @@ private:
         std::string to = recipient_of(r);
 
         for (const Relation* rel : rels) {
-            std::set<std::pair<std::string, std::string>> keep;
-            if (auto i = intermediate_in_acl(rel->acl, local_role_prefix(snap_.database_oid, spec::Kind::table_select),
-                                             "SELECT", "pg_class", rel->oid, snap_.intermediates))
-                keep.insert({*i, "SELECT"});
-            revoke_grants_of(r, relation_ref(*rel), rel->acl, keep, relation_text(*rel));
+            revoke_grants_of(r, relation_ref(*rel), rel->acl, kept_intermediate(*rel), relation_text(*rel));
             revoke_column_grants_of(r, *rel);
             for (Oid seq : rel->owned_sequences)  // they move with their table
                 if (const Relation* s = relation(seq); s && s->owner == r)
-                    revoke_grants_of(r, relation_ref(*s), s->acl, {}, relation_text(*s));
+                    revoke_grants_of(r, relation_ref(*s), s->acl, kept_intermediate(*s), relation_text(*s));
         }
         for (const std::string& s : schemas) {
             const Schema& sc = snap_.schemas.at(s);
@@ -676,8 +673,20 @@ private:
             temporary_create_.erase({to, s});
             std::string so = schema_owner(s);
             if (so == to) continue;
-            revoke_on(taking_, revoke_of({"CREATE"}, schema_ref(s), to, {}, false, false), so, so, schema_text(s));
+            RevokePrivileges back = revoke_of({"CREATE"}, schema_ref(s), to, {}, false, false);
+            back.give_back = true;
+            revoke_on(taking_, std::move(back), so, so, schema_text(s));
         }
+    }
+
+    // The grant a relation's trusted intermediate role holds: kept when its
+    // owner changes, so that its other readers keep it.
+    std::set<std::pair<std::string, std::string>> kept_intermediate(const Relation& rel) const {
+        std::set<std::pair<std::string, std::string>> keep;
+        if (auto i = intermediate_in_acl(rel.acl, local_role_prefix(snap_.database_oid, spec::Kind::table_select),
+                                         "SELECT", "pg_class", rel.oid, snap_.intermediates))
+            keep.insert({*i, "SELECT"});
+        return keep;
     }
 
     // The recipient of what `role` owned: its trusted one, or a new one.
@@ -1098,7 +1107,17 @@ private:
             by_options[{inherit, set}].push_back(role);
         }
         std::vector<std::string> plain;
+        // The caller's own row of a membership keeps the options it had.
+        std::map<std::pair<bool, bool>, std::vector<std::string>> regrouped;
         for (const auto& [opts, roles] : by_options)
+            for (const std::string& role : roles) {
+                auto own = standing_of(role).own_row;
+                if (snap_.server.role_options && own)
+                    regrouped[{opts.first || own->first, opts.second || own->second}].push_back(role);
+                else
+                    regrouped[opts].push_back(role);
+            }
+        for (const auto& [opts, roles] : regrouped)
             for (const auto& c : chunks(roles, kMembershipChunk)) {
                 GrantRoles g{c, {caller}};
                 if (snap_.server.role_options) {
@@ -1118,7 +1137,11 @@ private:
                 plain.push_back(role);
             }
         }
-        for (const auto& c : chunks(plain, kMembershipChunk)) returns.push_back(RevokeRoles{c, {caller}});
+        for (const auto& c : chunks(plain, kMembershipChunk)) {
+            RevokeRoles r{c, {caller}};
+            r.give_back = true;
+            returns.push_back(std::move(r));
+        }
     }
 
     Plan assemble() {
@@ -1209,6 +1232,8 @@ std::optional<std::string> revoke_key(const Statement& s) {
         for (const auto& x : v) out += x + '\x1f';
         return out;
     };
+    if (auto* r = std::get_if<RevokePrivileges>(&s); r && r->give_back) return std::nullopt;
+    if (auto* r = std::get_if<RevokeRoles>(&s); r && r->give_back) return std::nullopt;
     if (auto* r = std::get_if<RevokePrivileges>(&s))
         return "P" + list(r->privileges) + '\x1e' + std::to_string(static_cast<int>(r->object.type)) + r->object.schema +
                '\x1f' + r->object.name + '\x1e' + r->grantee + '\x1e' + list(r->columns) + (r->grant_option ? "G" : "") +

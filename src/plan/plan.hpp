@@ -59,6 +59,7 @@ struct RevokeRoles {
     std::vector<std::string> members;
     bool admin_option = false;  // REVOKE ADMIN OPTION FOR: the membership stays
     std::string granted_by;     // 16+: the grantor whose row goes
+    bool give_back = false;     // returns what the caller borrowed for the call
 };
 // Every GRANT and REVOKE of privileges runs as exactly one role: `as_role`
 // (after SET ROLE, put back afterwards), or the caller when it is empty.
@@ -78,6 +79,7 @@ struct RevokePrivileges {
     bool grant_option = false;         // REVOKE GRANT OPTION FOR: the privilege stays
     bool cascade = false;              // the grantee passed the privilege on
     std::string as_role;               // the grantor whose grant goes
+    bool give_back = false;            // returns what was lent for one statement
 };
 struct CreateSchema {
     std::string schema;
