@@ -22,7 +22,7 @@ OBJS = \
 
 # One regress file per feature; every one runs as a non-superuser caller.
 REGRESS = setup validation login membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights reach scale
-ISOLATION = lock_wait nothing_to_do concurrent_same_role
+ISOLATION = lock_wait nothing_to_do concurrent_same_role concurrent_objects
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 
 PG_CONFIG ?= pg_config

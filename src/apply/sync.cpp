@@ -45,10 +45,48 @@ void check_revokes(const plan::Request& request, const plan::Plan& applied) {
                         "Check who granted it (aclexplode, pg_auth_members.grantor) and whether the caller can act as that role.");
 }
 
+// The relation a statement changes, if any.
+const plan::ObjectRef* relation_of(const plan::Statement& s) {
+    const plan::ObjectRef* o = nullptr;
+    if (auto* g = std::get_if<plan::GrantPrivileges>(&s)) o = &g->object;
+    if (auto* r = std::get_if<plan::RevokePrivileges>(&s)) o = &r->object;
+    if (auto* a = std::get_if<plan::AlterOwner>(&s)) o = &a->object;
+    return o && o->oid != 0 ? o : nullptr;
+}
+
+// Before anything changes, every relation the plan changes is locked: those
+// changing owner without waiting (a session holding one must not stall
+// every other sync), the others as GRANT would.  A relation dropped or
+// renamed since it was planned is skipped, with a NOTICE.
+std::set<plan::Oid> lock_relations(const plan::Plan& plan) {
+    std::map<plan::Oid, std::pair<const plan::ObjectRef*, bool>> wanted;
+    std::size_t owners = 0;
+    for (const plan::Statement& s : plan.statements)
+        if (const plan::ObjectRef* o = relation_of(s)) {
+            bool exclusive = std::holds_alternative<plan::AlterOwner>(s);
+            auto& w = wanted[o->oid];
+            if (!w.first) w.first = o;
+            if (exclusive && !w.second) ++owners;
+            w.second = w.second || exclusive;
+        }
+    std::set<plan::Oid> gone;
+    for (const auto& [oid, w] : wanted)
+        if (w.second && !pg::lock_relation(oid, w.first->schema, w.first->name, true, owners)) gone.insert(oid);
+    for (const auto& [oid, w] : wanted)
+        if (!w.second && !pg::lock_relation(oid, w.first->schema, w.first->name, false, owners)) gone.insert(oid);
+    for (plan::Oid oid : gone) {
+        const plan::ObjectRef* o = wanted.at(oid).first;
+        pg::notice("table \"" + o->schema + "\".\"" + o->name + "\" skipped: it was dropped or renamed meanwhile");
+    }
+    return gone;
+}
+
 std::vector<pg::OutputRow> rows_of(const plan::Plan& plan, bool execute) {
     std::vector<pg::OutputRow> rows;
     int step = 0;
+    std::set<plan::Oid> gone = execute ? lock_relations(plan) : std::set<plan::Oid>{};
     for (const plan::Statement& statement : plan.statements) {
+        if (const plan::ObjectRef* o = relation_of(statement); o && gone.count(o->oid)) continue;
         Rendered r = render(statement);
         if (execute) pg::spi::execute(r.sql, r.secret, r.scoped_settings);
         rows.push_back({std::to_string(++step), std::string(plan::action_name(plan::action_of(statement))),

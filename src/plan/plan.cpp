@@ -471,7 +471,7 @@ private:
     }
     static ObjectRef schema_ref(const std::string& s) { return ObjectRef{ObjectType::schema, "", s}; }
     static ObjectRef relation_ref(const Relation& r) {
-        return ObjectRef{relation_type(r.relkind), r.schema, r.name};
+        return ObjectRef{relation_type(r.relkind), r.schema, r.name, r.oid};
     }
 
     const RoleState& state_of(const std::string& name) const {

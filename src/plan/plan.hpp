@@ -31,6 +31,7 @@ struct ObjectRef {
     ObjectType type = ObjectType::table;
     std::string schema;  // tables and sequences only
     std::string name;
+    Oid oid = 0;         // relations: what the name meant when planned
     bool operator==(const ObjectRef& o) const {
         return type == o.type && schema == o.schema && name == o.name;
     }
