@@ -111,6 +111,14 @@ std::vector<std::string> target_names(const Request& req) {
     return out;
 }
 
+// The roles whose ACL entries are read: the targets, and the intermediate
+// roles of other databases they are members of.
+std::vector<std::string> acl_names(const Snapshot& snap, const Request& req) {
+    std::vector<std::string> out = target_names(req);
+    out.insert(out.end(), snap.foreign_intermediates.begin(), snap.foreign_intermediates.end());
+    return out;
+}
+
 // ACL entries worth reading: those granted to or by the target roles (what
 // they hold, and what they passed on), and those of intermediate roles (to
 // find the one holding a privilege).  An ACL with thousands of other grantees
@@ -208,7 +216,7 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     std::map<plan::Oid, std::string> by_oid;
     for (const pg::Row& row : pg::spi::query(
              sql, {Param::of(as_vector(names)), Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
-                   Param::of(target_names(req)), Param::of(local_prefix(snap))})) {
+                   Param::of(acl_names(snap, req)), Param::of(local_prefix(snap))})) {
         plan::Schema& sc = snap.schemas[row.text(0)];
         sc.oid = row.oid(1);
         sc.owner = row.text(2);
@@ -285,7 +293,7 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         "   AND c.relpersistence <> 't'";  // another session's temporary table is not ours to change
     for (const pg::Row& row : pg::spi::query(
              sql, {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
-                   Param::of(target_names(req)), Param::of(local_prefix(snap))})) {
+                   Param::of(acl_names(snap, req)), Param::of(local_prefix(snap))})) {
         plan::Relation& rel = snap.relations[row.oid(0)];
         rel.oid = row.oid(0);
         rel.schema = row.text(1);
@@ -370,13 +378,16 @@ void read_intermediates(Snapshot& snap) {
 }
 
 // The targets' memberships of intermediate roles of another existing
-// database that hold nothing in this one (after a restore or a copy under a
-// new oid, they do: then they are this database's to revoke).  Only a role
-// that really is one is left alone: named prefix + kind + 8 hex digits,
-// plain (NOLOGIN, no attribute, a member of nothing), and holding something
-// in that database or marked by sync.  A look-alike is revoked as any other
-// undeclared membership.
-void read_foreign_intermediates(Snapshot& snap) {
+// database: that database's to manage, never revoked here.  Only a role that
+// really is one is left alone: named prefix + kind + 8 hex digits, plain
+// (NOLOGIN, no attribute, a member of nothing), and holding something in
+// that database or marked by sync.  A look-alike is revoked as any other
+// undeclared membership.  (After a restore under a new oid, the old
+// database is gone: its roles are then this database's to revoke.)  What
+// they hold here (a copy of that database names them in its ACLs) is
+// returned, so that it is revoked: in this database its own intermediate
+// roles hold the privileges.
+void read_foreign_intermediates(Snapshot& snap, std::set<plan::Oid>& relation_oids, TouchedSchemas& schemas) {
     std::string ours = "_pgsr_local_" + std::to_string(snap.database_oid) + "_";
     std::set<std::string> names;
     for (const auto& [_, st] : snap.roles)
@@ -396,13 +407,26 @@ void read_foreign_intermediates(Snapshot& snap) {
              "   AND (EXISTS (SELECT FROM pg_catalog.pg_shdepend s"
              "                 WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
              "                   AND s.refobjid = r.oid AND s.dbid = d.oid)"
-             "        OR pg_catalog.starts_with(pg_catalog.shobj_description(r.oid, 'pg_authid'), $4))"
-             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_shdepend s"
-             "                    WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             "                      AND s.refobjid = r.oid AND s.dbid = $2::pg_catalog.oid)",
+             "        OR pg_catalog.starts_with(pg_catalog.shobj_description(r.oid, 'pg_authid'), $4))",
              {Param::of(as_vector(names)), Param::of_int8(snap.database_oid),
               Param::of(plan::intermediate_name_pattern()), Param::of(std::string(plan::kMarkerPrefix))}))
         snap.foreign_intermediates.insert(row.text(0));
+    if (snap.foreign_intermediates.empty()) return;
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT DISTINCT r.rolname::pg_catalog.text,"
+             "       d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass, d.objid"
+             "  FROM pg_catalog.pg_roles r"
+             "  JOIN pg_catalog.pg_shdepend d ON d.refobjid = r.oid"
+             "   AND d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+             " WHERE r.rolname = ANY ($1::pg_catalog.name[]) AND d.dbid = $2::pg_catalog.oid"
+             "   AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass,"
+             "                     'pg_catalog.pg_namespace'::pg_catalog.regclass)",
+             {Param::of(as_vector(snap.foreign_intermediates)), Param::of_int8(snap.database_oid)})) {
+        if (row.boolean(1))
+            relation_oids.insert(row.oid(2));
+        else
+            schemas[row.text(0)].insert(row.oid(2));
+    }
 }
 
 // Each target's recipient of what was taken from it, found by its marker
@@ -515,11 +539,11 @@ Snapshot read(const Request& req) {
     read_databases(snap, req);
     TouchedSchemas touched_schemas;
     std::set<plan::Oid> relation_oids;
+    read_foreign_intermediates(snap, relation_oids, touched_schemas);
     read_touched(snap, req, touched_schemas, relation_oids);
     read_relations(snap, req, relation_oids);
     read_schemas(snap, req, touched_schemas);
     read_intermediates(snap);
-    read_foreign_intermediates(snap);
     read_recipients(snap, req);
     read_standing(snap, req);
     read_usage(snap);

@@ -282,6 +282,7 @@ public:
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_table_owners(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_taking(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) resolve_grants(req_.roles[i], wants[i]);
+        plan_foreign_grants();
         for (std::size_t i = 0; i < req_.roles.size(); ++i) {
             plan_direct_privileges(req_.roles[i].name, wants[i]);
             plan_login(req_.roles[i]);
@@ -956,6 +957,27 @@ private:
                       want == w.relation_direct.end() ? none : want->second, rel.acl, !preserved);
             if (!given_back && !preserved && owner != role) revoke_columns(role, rel, owner);
         }
+    }
+
+    // Another database's intermediate roles hold nothing here (a copy of that
+    // database names them in its ACLs): what they hold is revoked, as its
+    // grantor, and this database's own intermediate roles hold it instead.
+    // Their memberships are left to that database's syncs, so neither
+    // database takes access away in the other.
+    void plan_foreign_grants() {
+        auto revoke_all = [&](const std::vector<AclEntry>& acl, const ObjectRef& ref, const std::string& owner,
+                              const std::string& what) {
+            std::map<std::pair<std::string, std::string>, PrivilegeSet> by;  // (grantor, grantee)
+            for (const AclEntry& e : acl)
+                if (snap_.foreign_intermediates.count(e.grantee)) by[{e.grantor, e.grantee}].insert(e.privilege);
+            for (const auto& [key, privs] : by)
+                revoke_on(privileges_, revoke_of(sorted(privs), ref, key.second, {}, false, true), key.first, owner,
+                          what);
+        };
+        if (snap_.foreign_intermediates.empty()) return;
+        for (const auto& [name, sc] : snap_.schemas) revoke_all(sc.acl, schema_ref(name), schema_owner(name), schema_text(name));
+        for (const auto& [oid, rel] : snap_.relations)
+            revoke_all(rel.acl, relation_ref(rel), relation_owner(oid), relation_text(rel));
     }
 
     // Column privileges are never declared: all of them go.

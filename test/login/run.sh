@@ -156,6 +156,33 @@ psql -X -q -d postgres -c "DROP DATABASE regress_pgsr_login_copy" >/dev/null
 if [ "$changes" = 0 ]; then ok "a copy of the database does not make its intermediate roles unfit for reuse"
 else fail "a copy of the database does not make its intermediate roles unfit for reuse" "$changes changes"; fi
 
+# A copy kept beside its original (CREATE DATABASE ... TEMPLATE): the copy
+# names the original's intermediate roles in its ACLs.  Syncing the same
+# role in both converges, and neither takes access away in the other.
+COPY=regress_pgsr_login_copy
+psql -X -q -d postgres -c "CREATE DATABASE $COPY TEMPLATE $DB OWNER $ADMIN" >/dev/null
+copy_admin() { psql -X -q -v ON_ERROR_STOP=1 -At -U "$ADMIN" -d "$COPY" -c "$1" 2>&1; }
+can_select() { psql -X -q -At -d "$1" -c "SET ROLE $USER_A; SELECT count(*) FROM s.t" 2>&1; }
+changes() { psql -X -q -At -U "$ADMIN" -d "$1" -c "SELECT count(*) FROM pg_sync_roles.$2('$USER_A', \$doc\$$3\$doc\$)" 2>&1; }
+first=$(changes "$COPY" sync "$DOC")
+after=$(changes "$DB" plan "$DOC")/$(changes "$COPY" plan "$DOC")/$(changes "$DB" sync "$DOC")/$(changes "$COPY" plan "$DOC")
+if [ "$first" != 0 ] && [ "$after" = 0/0/0/0 ] && [ "$(can_select "$DB")" = 0 ] && [ "$(can_select "$COPY")" = 0 ]; then
+    ok "a copy beside its original: both converge, and the role reads in both"
+else
+    fail "a copy beside its original: both converge, and the role reads in both" \
+        "first sync in the copy: $first; plans and syncs after: $after; selects: $(can_select "$DB") / $(can_select "$COPY")"
+fi
+NO_SELECT="[{\"type\": \"login\"}, $CONNECT, {\"type\": \"schema_usage\", \"schema\": \"s\"}]"
+changes "$COPY" sync "$NO_SELECT" >/dev/null
+if [ "$(can_select "$DB")" = 0 ] && grep -q "permission denied" <<<"$(can_select "$COPY")" \
+    && [ "$(changes "$DB" plan "$DOC")" = 0 ]; then
+    ok "a copy beside its original: what the copy takes away stays in the original"
+else
+    fail "a copy beside its original: what the copy takes away stays in the original" \
+        "original: $(can_select "$DB"); copy: $(can_select "$COPY"); plan in the original: $(changes "$DB" plan "$DOC")"
+fi
+psql -X -q -d postgres -c "DROP DATABASE $COPY" >/dev/null
+
 teardown
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
