@@ -20,7 +20,7 @@ OBJS = \
 	src/entry.o
 
 # One regress file per feature; every one runs as a non-superuser caller.
-REGRESS = setup validation login membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security scale
+REGRESS = setup validation login valid_until membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security scale
 ISOLATION = lock_wait nothing_to_do concurrent_same_role
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 
