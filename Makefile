@@ -4,7 +4,7 @@ MODULE_big = pg_sync_roles
 DATA = sql/pg_sync_roles--0.1.0.sql
 PGFILEDESC = "pg_sync_roles - sync a role's privileges to a declared document"
 
-SPEC_OBJS = src/spec/spec.o src/spec/json_impl.o
+SPEC_OBJS = src/spec/spec.o src/spec/scan.o src/spec/json_impl.o
 PLAN_OBJS = src/plan/plan.o
 CORE_OBJS = $(SPEC_OBJS) $(PLAN_OBJS)
 OBJS = \
@@ -20,7 +20,7 @@ OBJS = \
 	src/entry.o
 
 # One regress file per feature; every one runs as a non-superuser caller.
-REGRESS = setup validation login valid_until membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security scale
+REGRESS = setup validation document_limits login valid_until membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security scale
 ISOLATION = lock_wait nothing_to_do concurrent_same_role
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 

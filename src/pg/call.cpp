@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 
+#include "spec/spec.hpp"
 #include "pg/entry.hpp"
 #include "pg/guard.hpp"
 
@@ -34,13 +35,22 @@ Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
     Datum d = PG_GETARG_DATUM(i);
     Oid type = guarded([=]() noexcept { return get_fn_expr_argtype(fcinfo->flinfo, i); });
     if (type == JSONBOID) {
-        // The document may hold a plaintext password: the text copy is wiped.
-        char* s = guarded([d]() noexcept {
-            Jsonb* jb = DatumGetJsonbP(d);
-            return JsonbToCString(nullptr, &jb->root, VARSIZE(jb));
-        });
-        v.text = Secret(std::string(s));
-        wipe(s, strlen(s));
+        // A document over the size limits is refused unread (see
+        // spec::check_size), and may hold a password.
+        Jsonb* jb = guarded([d]() noexcept { return DatumGetJsonbP(d); });
+        if (JB_ROOT_IS_ARRAY(jb) && !JB_ROOT_IS_SCALAR(jb)) v.elements = JB_ROOT_COUNT(jb);
+        if (v.elements > spec::kMaxElements) {
+            hide_statement_on_error();
+            return v;
+        }
+        // The text copy is wiped: it may hold a plaintext password.
+        char* s = guarded([jb]() noexcept { return JsonbToCString(nullptr, &jb->root, VARSIZE(jb)); });
+        v.bytes = strlen(s);
+        if (v.bytes > spec::kMaxDocumentBytes)
+            hide_statement_on_error();
+        else
+            v.text = Secret(std::string(s, v.bytes));
+        wipe(s, v.bytes);
     } else if (type == TEXTOID) {
         char* s = guarded([d]() noexcept { return text_to_cstring(DatumGetTextPP(d)); });
         v.text = Secret(std::string(s));
