@@ -13,6 +13,7 @@ OBJS = \
 	src/pg/spi.o \
 	src/pg/values.o \
 	src/pg/call.o \
+	src/pg/hidden_statement.o \
 	src/catalog/catalog.o \
 	src/apply/render.o \
 	src/apply/request.o \
@@ -21,7 +22,7 @@ OBJS = \
 
 # One regress file per feature; every one runs as a non-superuser caller.
 REGRESS = setup validation document_limits login valid_until membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security scale
-ISOLATION = lock_wait nothing_to_do concurrent_same_role
+ISOLATION = lock_wait nothing_to_do concurrent_same_role password_activity
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 
 PG_CONFIG ?= pg_config

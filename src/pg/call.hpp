@@ -40,9 +40,11 @@ private:
 // each column type's input function.
 using OutputRow = std::vector<std::optional<std::string>>;
 
-// Marks the current call as carrying a password: an error it raises will not
-// be logged with the text of the statement that called it.
+// Marks the statement the current call runs in as one that may hold a
+// password: until it ends, nothing logged shows its text or CONTEXT, and
+// pg_stat_activity does not show it (see hidden_statement.cpp).
 void hide_statement_on_error();
+// Whether the current statement is so marked.
 bool statement_hidden();
 
 using TableBody = std::vector<OutputRow> (*)(const Arguments&);
