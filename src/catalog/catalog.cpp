@@ -209,7 +209,8 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     std::string sql =
         "SELECT n.nspname::pg_catalog.text, n.oid, pg_catalog.pg_get_userbyid(n.nspowner)::pg_catalog.text,"
         "       e.grantee, e.grantor, e.privilege_type, e.is_grantable,"
-        "       pg_catalog.has_schema_privilege(n.oid, 'CREATE')"
+        "       pg_catalog.has_schema_privilege(n.oid, 'CREATE'),"
+        "       NOT pg_catalog.has_schema_privilege(n.nspowner, n.oid, 'USAGE')"
         "  FROM pg_catalog.pg_namespace n"
         "  LEFT JOIN LATERAL (" + acl_subquery("n.nspacl", 3, 4) + ") e ON true"
         " WHERE n.nspname = ANY ($1::pg_catalog.name[]) OR n.oid = ANY ($2::pg_catalog.oid[])";
@@ -221,6 +222,7 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
         sc.oid = row.oid(1);
         sc.owner = row.text(2);
         sc.caller_can_create = row.boolean(7);
+        sc.owner_without_usage = row.boolean(8);
         by_oid[sc.oid] = row.text(0);
         if (!row.is_null(3)) sc.acl.push_back({row.text(3), row.text(4), row.text(5), row.boolean(6)});
     }
@@ -491,7 +493,8 @@ void read_standing(Snapshot& snap, const Request& req) {
         "SELECT r.rolname::pg_catalog.text, pg_catalog.pg_has_role(r.oid, 'USAGE'),"
         "       EXISTS (SELECT FROM pg_catalog.pg_auth_members a WHERE a.roleid = r.oid AND a.member = c.oid),"
         "       r.rolsuper, pg_catalog.pg_has_role(r.oid, '") + pg::set_role_privilege() + "'),"
-        "       pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION'), o.i, o.s"
+        "       pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION'), o.i, o.s,"
+        "       r.oid <> c.oid AND NOT r.rolsuper AND pg_catalog.pg_has_role(r.oid, c.oid, 'MEMBER')"
         "  FROM pg_catalog.pg_roles r"
         "  JOIN pg_catalog.pg_roles c ON c.rolname = CURRENT_USER"
         "  LEFT JOIN LATERAL (SELECT " + pg::membership_options_sql() +
@@ -506,6 +509,7 @@ void read_standing(Snapshot& snap, const Request& req) {
         st.can_set = row.boolean(4);
         st.admin = row.boolean(5);
         if (!row.is_null(6)) st.own_row = std::make_pair(row.boolean(6), row.boolean(7));
+        st.member_of_caller = row.boolean(8);
     }
 }
 

@@ -360,7 +360,7 @@ private:
 
     // Whether `role` is, or this request declares it, a member of the caller.
     bool member_of_caller(const std::string& role) const {
-        if (state_of(role).member_of.count(snap_.caller.name)) return true;
+        if (state_of(role).member_of.count(snap_.caller.name) || standing_of(role).member_of_caller) return true;
         for (const DesiredRole& r : req_.roles)
             if (r.name == role)
                 for (const spec::Grant& g : r.grants)
@@ -373,8 +373,10 @@ private:
 
     // Whether `role` can look up objects in schema `s` (name lookup needs USAGE).
     bool has_usage(const std::string& role, const std::string& s) const {
-        if (standing_of(role).superuser || schema_owner(s) == role) return true;
+        if (standing_of(role).superuser) return true;
         auto sc = snap_.schemas.find(s);
+        if (schema_owner(s) == role)  // an owner may have revoked its own USAGE
+            return sc == snap_.schemas.end() || sc->second.owner != role || !sc->second.owner_without_usage;
         if (sc != snap_.schemas.end() && sc->second.owner == role) return false;  // taken from it by this plan
         return snap_.usage.count({role, s}) || planned_usage_.count({role, s});
     }
@@ -1179,13 +1181,11 @@ private:
         append(tables_);
         append(taking_);
         append(intermediates_);
-        append(privileges_);
-        append(logins_);
-        std::vector<Statement> memberships;
-        emit_memberships<GrantRoles>(grant_sets_, memberships);
-        emit_memberships<GrantRoles>(grant_inherit_sets_, memberships, true);
-        for (Statement& st : memberships_) memberships.push_back(std::move(st));
-        std::map<std::vector<std::string>, std::vector<std::string>> plain_revokes;
+        // Memberships go before privileges: a role that passed on a
+        // privilege while it had its owner's rights through a membership
+        // still has every grant option implicitly, and REVOKE ... CASCADE
+        // from it would leave what it passed on.
+        std::vector<Statement> memberships, revoked;
         std::map<std::string, std::map<std::vector<std::string>, std::vector<std::string>>> by_grantor;
         for (const auto& [key, members] : revoke_sets_) by_grantor[key.first][key.second] = members;
         for (const auto& [grantor, sets] : by_grantor) {
@@ -1193,9 +1193,15 @@ private:
             emit_memberships<RevokeRoles>(sets, out);
             for (Statement& st : out) {
                 std::get<RevokeRoles>(st).granted_by = grantor;
-                memberships.push_back(std::move(st));
+                revoked.push_back(std::move(st));
             }
         }
+        append(revoked);
+        append(privileges_);
+        append(logins_);
+        emit_memberships<GrantRoles>(grant_sets_, memberships);
+        emit_memberships<GrantRoles>(grant_inherit_sets_, memberships, true);
+        for (Statement& st : memberships_) memberships.push_back(std::move(st));
         std::vector<Statement> admin;
         emit_memberships<RevokeRoles>(admin_sets_, admin);
         for (Statement& st : admin) std::get<RevokeRoles>(st).admin_option = true;

@@ -99,6 +99,7 @@ struct Schema {
     std::string owner;
     std::vector<AclEntry> acl;
     bool caller_can_create = false;  // has_schema_privilege(schema, 'CREATE') for the caller
+    bool owner_without_usage = false;  // its owner revoked its own USAGE
 };
 
 struct ColumnAclEntry {
@@ -125,6 +126,7 @@ struct Standing {
     bool admin = false;           // holds ADMIN OPTION on it
     bool direct_member = false;   // a pg_auth_members row exists
     bool superuser = false;       // cannot be granted by a non-superuser
+    bool member_of_caller = false;  // a member of the caller: lending it would be circular
     // 16+: the caller's own row of this membership (granted by itself), whose
     // options a borrowing changes and must put back.
     std::optional<std::pair<bool, bool>> own_row;  // (inherit, set)
