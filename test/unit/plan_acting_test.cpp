@@ -363,6 +363,26 @@ TEST(ActAs, ASuperuserCallerActsAsItselfForTheOwnerButAsAnyOtherGrantor) {
     }
 }
 
+TEST(ActAs, AMembershipOfTheOwnerIsRevokedBeforeTheCascadeOfWhatTheRolePassedOn) {
+    // alice, a member of the table's owner, passed SELECT on to carol.  Still
+    // a member, she would have every grant option implicitly, and REVOKE ...
+    // CASCADE from her would leave carol's: the membership goes first.
+    for (ServerRules rules : {k15, k16}) {
+        Snapshot snap = snapshot(rules);
+        member_of(snap, "owner");
+        snap.standing["owner"].admin = true;  // 16+: revoking the membership needs ADMIN OPTION
+        snap.roles["alice"].member_of = {"owner"};
+        add_relation(snap, 100, "s", "t", "owner", 'r',
+                     {acl("alice", "SELECT", "owner", true), acl("carol", "SELECT", "alice")});
+        snap.touched_relations["alice"] = {100};
+        const bool v16 = rules.role_options;
+        Statements got = described(request({desired("alice")}), snap);
+        EXPECT_EQ(got, (Statements{std::string("RevokeRoles owner FROM alice") + (v16 ? " GRANTED BY admin" : ""),
+                                   "AS owner: RevokePrivileges SELECT ON table s.t FROM alice CASCADE"}))
+            << v16 << "\n" << lines(got);
+    }
+}
+
 // ============================================================ borrowing
 
 TEST(ActBorrow, On15AMembershipIsGrantedForTheCallAndRevokedAtTheEnd) {
@@ -573,10 +593,9 @@ TEST(ActBorrow, GrantedRightAfterTheCreateRolesAndTakenBackAfterEverything) {
                             snap),
                   (Statements{"CreateRole carol",
                               std::string("GrantRoles owner TO admin") + (v16 ? " WITH INHERIT FALSE, SET TRUE" : ""),
-                              "AS owner: GrantPrivileges USAGE ON schema s TO carol", "RemoveLogin bob",
-                              "GrantRoles team TO carol",
                               std::string("RevokeRoles team FROM bob") + (v16 ? " GRANTED BY admin" : ""),
-                              "RevokeRoles owner FROM admin"}))
+                              "AS owner: GrantPrivileges USAGE ON schema s TO carol", "RemoveLogin bob",
+                              "GrantRoles team TO carol", "RevokeRoles owner FROM admin"}))
             << v16;
     }
 }
@@ -1209,8 +1228,8 @@ TEST(IneffectiveRevokes, APlanThatDidNotChangeTheStateShowsEveryRevoke) {
     snap.roles["alice"].member_of = {"old"};
     snap.roles["alice"].can_login = true;
     Plan p = plan(request({desired("alice")}), snap);
-    ASSERT_EQ(describe(p), (Statements{"AS owner: RevokePrivileges SELECT ON table s.t FROM alice", "RemoveLogin alice",
-                                       "RevokeRoles old FROM alice"}));
+    ASSERT_EQ(describe(p), (Statements{"RevokeRoles old FROM alice", "AS owner: RevokePrivileges SELECT ON table s.t FROM alice",
+                                       "RemoveLogin alice"}));
     EXPECT_EQ(ineffective_revokes(p, plan(request({desired("alice")}), snap)), (std::vector<std::size_t>{0, 1, 2}));
     // Once applied, nothing is planned again.
     snap.relations[100].acl.clear();

@@ -1091,7 +1091,7 @@ TEST(ObjForeign, OnlyTheMembersOwnForeignRolesAreKept) {
     snap.foreign_intermediates = {f};
     snap.schemas["s"].acl = {acl(kUsage + "0000aaaa", "USAGE")};
     EXPECT_EQ(described(request({desired("alice", {usage("s", 0)}), desired("bob")}), snap),
-              (Statements{"GrantRoles " + kUsage + "0000aaaa TO alice", "RevokeRoles old FROM bob"}));
+              (Statements{"RevokeRoles old FROM bob", "GrantRoles " + kUsage + "0000aaaa TO alice"}));
 }
 
 // ============================================================ schema_usage / schema_create, direct
@@ -1457,7 +1457,7 @@ TEST(ObjOwnerIndirect, ATableTheRoleOwns) {
     add_relation(snap, 101, "s", "t2", "owner", 'r', {acl(kSelect + "0000bbbb", "SELECT")});
     snap.regex_matches[{"s", "^t"}] = {100, 101};
     EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0), select_regex("s", "^t", 1)})}), snap),
-              (Statements{"GrantRoles " + kSelect + "0000bbbb TO alice", "RevokeRoles " + r + " FROM alice"}));
+              (Statements{"RevokeRoles " + r + " FROM alice", "GrantRoles " + kSelect + "0000bbbb TO alice"}));
 }
 
 TEST(ObjOwnerIndirect, ATableThePlanGivesTheRole) {
@@ -1469,8 +1469,8 @@ TEST(ObjOwnerIndirect, ATableThePlanGivesTheRole) {
     Plan p = make_plan(request({desired("alice", {select("s", "t", 0), own_table("s", "t", 1)})}), trusting(snap),
                        names.source());
     EXPECT_EQ(describe(p), (Statements{"AS owner: GrantPrivileges CREATE ON schema s TO alice", "AlterOwner table s.t TO alice",
-                                       "AS owner: RevokePrivileges CREATE ON schema s FROM alice",
-                                       "RevokeRoles " + r + " FROM alice"}));
+                                       "RevokeRoles " + r + " FROM alice",
+                                       "AS owner: RevokePrivileges CREATE ON schema s FROM alice"}));
     EXPECT_TRUE(names.prefixes.empty());
     // With no intermediate role yet, none is made.
     snap.relations[100].acl.clear();
@@ -1518,7 +1518,7 @@ TEST(ObjOwnerIndirect, ASchemaTheRoleOwns) {
     EXPECT_EQ(described(request({desired("alice", {own_schema("s", 0), usage("s", 1), create("s", 2)}),
                                  desired("bob", {usage("s", 0), create("s", 1)})}),
                         snap),
-              (Statements{"GrantRoles " + c + "," + u + " TO bob", "RevokeRoles " + c + "," + u + " FROM alice"}));
+              (Statements{"RevokeRoles " + c + "," + u + " FROM alice", "GrantRoles " + c + "," + u + " TO bob"}));
 }
 
 TEST(ObjOwnerIndirect, ASchemaThePlanGivesTheRole) {
@@ -1540,8 +1540,8 @@ TEST(ObjOwnerIndirect, ASchemaThePlanGivesTheRole) {
     EXPECT_EQ(describe(p), (Statements{"AlterOwner schema s TO alice", "CreateRole " + nth(kCreate, 1),
                                        marked(nth(kCreate, 1), "CREATE", "schema \"s\"", kS),
                                        "AS alice: GrantPrivileges CREATE ON schema s TO " + nth(kCreate, 1),
-                                       "GrantRoles " + nth(kCreate, 1) + "," + u + " TO bob",
-                                       "RevokeRoles " + u + " FROM alice"}));
+                                       "RevokeRoles " + u + " FROM alice",
+                                       "GrantRoles " + nth(kCreate, 1) + "," + u + " TO bob"}));
 }
 
 TEST(ObjOwnerIndirect, ASchemaThePlanCreatesForTheRole) {
@@ -2617,6 +2617,9 @@ TEST(ObjOrder, EveryPhaseInItsPlace) {
                        "CreateRole " + nth(kUsage, 1),
                        marked(nth(kUsage, 1), "USAGE", "schema \"s\"", kS),
                        "AS owner: GrantPrivileges USAGE ON schema s TO " + nth(kUsage, 1),
+                       // memberships revoked, before the privileges (a REVOKE ... CASCADE
+                       // works only once no membership gives the role its owner's rights)
+                       "RevokeRoles old FROM bob",
                        // direct privileges
                        "AS owner: RevokePrivileges CREATE ON schema s FROM alice",
                        "AS owner: GrantPrivileges SELECT ON table s.u TO alice",
@@ -2624,9 +2627,8 @@ TEST(ObjOrder, EveryPhaseInItsPlace) {
                        // login
                        "SetLogin alice password=<keep> valid_until=infinity",
                        "RemoveLogin bob",
-                       // memberships
+                       // memberships granted
                        "GrantRoles " + nth(kUsage, 1) + ",team TO alice",
-                       "RevokeRoles old FROM bob",
                        // the caller's temporary rights given back
                        "RevokeRoles alice,grantor,owner,tabowner FROM admin",
                    }))
@@ -2723,8 +2725,8 @@ TEST(ObjIdempotence, AMatchingStateOfMarkedIntermediatesGivesAnEmptyPlan) {
     EXPECT_EQ(got, (Statements{"GrantRoles owner TO admin", "CreateRole " + nth(kSelect, 1),
                                marked(nth(kSelect, 1), "SELECT", "table \"s\".\"v\"", 101),
                                "AS owner: GrantPrivileges SELECT ON view s.v TO " + nth(kSelect, 1),
-                               "GrantRoles " + nth(kSelect, 1) + " TO alice",
-                               "RevokeRoles " + kSelect + "0000e0e0 FROM alice", "RevokeRoles owner FROM admin"}))
+                               "RevokeRoles " + kSelect + "0000e0e0 FROM alice",
+                               "GrantRoles " + nth(kSelect, 1) + " TO alice", "RevokeRoles owner FROM admin"}))
         << lines(got);
 }
 

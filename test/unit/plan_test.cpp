@@ -332,7 +332,7 @@ TEST(PlanMemberships, AreTheSetDifferences) {
     snap.roles["alice"] = role_state({"a", "b", "c"});
     Request req = request({desired("alice", {membership("e", 0), membership("b", 1), membership("d", 2),
                                              membership("c", 3)})});
-    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles d,e TO alice", "RevokeRoles a FROM alice"}));
+    EXPECT_EQ(described(req, snap), (Statements{"RevokeRoles a FROM alice", "GrantRoles d,e TO alice"}));
 }
 
 TEST(PlanMemberships, AlreadyMatchingNeedsNothing) {
@@ -385,7 +385,7 @@ TEST(PlanMemberships, MembersNeedingTheSameRolesShareAStatement) {
         desired("m4", {membership("x", 0), membership("y", 1)}),
     });
     EXPECT_EQ(described(req, snap),
-              (Statements{"GrantRoles x TO m2", "GrantRoles x,y TO m1,m3,m4", "RevokeRoles old FROM m2,m4"}));
+              (Statements{"RevokeRoles old FROM m2,m4", "GrantRoles x TO m2", "GrantRoles x,y TO m1,m3,m4"}));
 }
 
 TEST(PlanMemberships, ManyMembersAreChunked) {
@@ -1061,7 +1061,7 @@ TEST(PlanRights, NoneWhenNothingNeedsThem) {
     Snapshot snap = snapshot();
     snap.roles["alice"] = role_state({"x"}, true);
     EXPECT_EQ(described(request({desired("alice")}), snap),
-              (Statements{"RemoveLogin alice", "RevokeRoles x FROM alice"}));
+              (Statements{"RevokeRoles x FROM alice", "RemoveLogin alice"}));
 }
 
 // ------------------------------------------------------------ validate
