@@ -48,11 +48,20 @@ script_of() {
     esac
 }
 
+# Compilers the extension is also built with, besides the suite's default g++
+# (forky's is 16; 15 is there too).
+also_cxx_of() {
+    case $1 in
+        forky) echo g++-15 ;;
+    esac
+}
+
 packages_of() {
     local v=$1
     local p=(
         postgresql-"$v" postgresql-server-dev-"$v" postgresql-"$v"-cron
         g++ make libboost-json-dev     # the distribution's compiler and Boost
+        $(also_cxx_of "$(suite_of "$v")")
         libgtest-dev                   # unit tests
         clang libclang-rt-dev          # libFuzzer for the distribution's clang
         python3 python3-psycopg2
@@ -283,7 +292,7 @@ case $cmd in
         dir=$(dir_of "$v")
         copy_source "$dir" || die "cannot copy the source to $dir/build"
         run_in "$dir" PGSR_HERE="$v" FUZZ_SECONDS="${FUZZ_SECONDS:-20}" \
-            bash /build/test/run.sh "$@"
+            PGSR_ALSO_CXX="$(also_cxx_of "$suite")" bash /build/test/run.sh "$@"
         ;;
     shell|run)
         [ $# -ge 1 ] || die "usage: scripts/chroot.sh shell VERSION, or run VERSION COMMAND..."

@@ -14,6 +14,8 @@
 #   FUZZ_SECONDS=20              time given to the fuzzer
 #   PGSR_HERE=VERSION            (set by scripts/chroot.sh) test only VERSION,
 #                                here, with its pg_config; nothing is installed
+#   PGSR_ALSO_CXX="g++-15"       (set by scripts/chroot.sh) also build the
+#                                extension with these compilers
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -104,8 +106,25 @@ run_here() {
     export PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/$version/bin/pg_config}"
     [ -x "$PG_CONFIG" ] || PG_CONFIG=pg_config
 
+    # Other compilers first, each from a clean tree: the extension only.
+    local cxx log=/tmp/pgsr-build.log t
+    for cxx in ${PGSR_ALSO_CXX:-}; do
+        section "build with $($cxx --version | head -1), extension only"
+        t=$SECONDS
+        if make -s -j"$(nproc)" PG_CONFIG="$PG_CONFIG" CXX="$cxx" CC="${cxx/g++/gcc}" >$log 2>&1 &&
+                ! grep -q "warning:" $log; then
+            echo "built without warnings ($((SECONDS - t)) s)"
+            count 1 0
+        else
+            cat $log
+            echo "the build with $cxx failed or warned"
+            count 0 1
+        fi
+        make -s PG_CONFIG="$PG_CONFIG" clean >/dev/null 2>&1
+    done
+
     section "build and install ($("$PG_CONFIG" --version), $(${CXX:-g++} --version | head -1))"
-    local log=/tmp/pgsr-build.log t=$SECONDS
+    t=$SECONDS
     make -s -j"$(nproc)" PG_CONFIG="$PG_CONFIG" >$log 2>&1 &&
         make -s PG_CONFIG="$PG_CONFIG" install >>$log 2>&1
     local rc=$?
@@ -116,6 +135,7 @@ run_here() {
         [ $rc -ne 0 ] && SUITES=($(printf '%s\n' "${SUITES[@]}" | grep -E '^(unit|fuzz)$'))
     else
         echo "built without warnings ($((SECONDS - t)) s)"
+        count 1 0
     fi
     # Every difference between server versions is in one header.
     local elsewhere
