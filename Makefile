@@ -4,7 +4,7 @@ MODULE_big = pg_sync_roles
 DATA = sql/pg_sync_roles--0.1.0.sql
 PGFILEDESC = "pg_sync_roles - sync a role's privileges to a declared document"
 
-SPEC_OBJS = src/spec/spec.o src/spec/json_impl.o
+SPEC_OBJS = src/spec/spec.o src/spec/scan.o src/spec/json_impl.o
 PLAN_OBJS = src/plan/plan.o
 CORE_OBJS = $(SPEC_OBJS) $(PLAN_OBJS)
 OBJS = \
@@ -13,6 +13,8 @@ OBJS = \
 	src/pg/spi.o \
 	src/pg/values.o \
 	src/pg/call.o \
+	src/pg/server.o \
+	src/pg/hidden_statement.o \
 	src/catalog/catalog.o \
 	src/apply/render.o \
 	src/apply/request.o \
@@ -20,8 +22,8 @@ OBJS = \
 	src/entry.o
 
 # One regress file per feature; every one runs as a non-superuser caller.
-REGRESS = setup validation login membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security scale
-ISOLATION = lock_wait nothing_to_do concurrent_same_role
+REGRESS = setup validation document_limits login valid_until membership database_connect plan_only errors schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights reach role_rules scale
+ISOLATION = lock_wait nothing_to_do concurrent_same_role concurrent_objects password_activity
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 
 PG_CONFIG ?= pg_config

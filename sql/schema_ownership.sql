@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 
 -- The owners of this test's schemas (the superuser's shown as such).
 CREATE FUNCTION regress_pgsr_so_owners() RETURNS TABLE (schema name, owner text) LANGUAGE sql AS $$
-    SELECT nspname, CASE WHEN rolsuper THEN '(superuser)' ELSE rolname::text END
+    SELECT nspname, CASE WHEN rolsuper THEN '(superuser)' ELSE regress.stable(rolname::text) END
       FROM pg_namespace JOIN pg_roles ON pg_roles.oid = nspowner
      WHERE nspname LIKE 'regress\_pgsr\_so\_%'
      ORDER BY 1
@@ -135,7 +135,7 @@ SELECT replace(regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr
 SELECT count(*) - :before_roles AS roles_added FROM pg_roles;
 SELECT * FROM regress_pgsr_so_owners();
 
--- A table inside a schema whose ownership is given back keeps its own
+-- A table inside a schema whose ownership is taken away keeps its own
 -- owner: the role's own table (still declared with table_ownership), and
 -- another role's.
 \c - :su
@@ -150,17 +150,18 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"},
     {"type": "table_ownership", "schema": "regress_pgsr_so_new", "table": "by_a"}]');
 SELECT * FROM regress_pgsr_so_owners();
-SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
+SELECT tablename, regress.stable(tableowner) AS tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
 \c - :su
 SET ROLE regress_pgsr_so_a;
 CREATE TABLE regress_pgsr_so_new.t (x int);
 \c - regress_pgsr_admin
 
--- Nothing declared: everything it owned goes back to the caller.
+-- Nothing declared: everything it owned goes to its recipient (a role with
+-- no rights of its own), never to the caller.
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[]');
 SELECT * FROM regress_pgsr_so_owners();
-SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
+SELECT tablename, regress.stable(tableowner) AS tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
 SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
 
 \c - :su

@@ -113,9 +113,29 @@ SELECT step, action, regress.stable(statement) AS statement FROM pg_sync_roles.s
 ]');
 
 -- Memberships of another database's intermediate roles are that database's
--- business: they are not revoked here.
+-- business: they are not revoked here.  (This one is marked as made by sync
+-- for a table of database 1, which exists.)
 CREATE ROLE _pgsr_local_1_table_select_0000beef;
+COMMENT ON ROLE _pgsr_local_1_table_select_0000beef IS 'pg_sync_roles: intermediate role for SELECT on table "s"."t" [pg_class 16999]';
 GRANT _pgsr_local_1_table_select_0000beef TO regress_pgsr_sec_reader;
+-- A role merely named like one is not left alone: not a look-alike with a
+-- made-up kind, nor one that is itself a member of something, nor an
+-- unmarked one that holds nothing in that database.
+\c - :su
+CREATE ROLE regress_pgsr_sec_finance;
+CREATE ROLE _pgsr_local_1_backdoor;
+CREATE ROLE _pgsr_local_1_table_select_0000c0de;
+CREATE ROLE _pgsr_local_1_table_select_0000dead;
+COMMENT ON ROLE _pgsr_local_1_table_select_0000c0de IS 'pg_sync_roles: intermediate role for SELECT on table "s"."t" [pg_class 16998]';
+GRANT regress_pgsr_sec_finance TO _pgsr_local_1_backdoor, _pgsr_local_1_table_select_0000c0de;
+GRANT _pgsr_local_1_backdoor, _pgsr_local_1_table_select_0000c0de, _pgsr_local_1_table_select_0000dead
+   TO regress_pgsr_sec_reader;
+\c - regress_pgsr_admin
+SELECT action, regress.stable(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_sec_secret"},
+    {"type": "table_select", "schema": "regress_pgsr_sec_secret", "table": "t"}
+]') ORDER BY step;
+SELECT pg_has_role('regress_pgsr_sec_reader', 'regress_pgsr_sec_finance', 'MEMBER') AS in_finance;
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sec_secret"},
     {"type": "table_select", "schema": "regress_pgsr_sec_secret", "table": "t"}
@@ -182,6 +202,8 @@ SELECT rolname FROM pg_roles WHERE rolname IN ('_pgsr_local_helpdesk', '_pgsr_gl
 
 \c - :su
 DROP ROLE _pgsr_local_helpdesk, _pgsr_global_database_connect_ops_team, _pgsr_local_1_table_select_0badf00d;
+DROP ROLE IF EXISTS _pgsr_local_1_backdoor, _pgsr_local_1_table_select_0000c0de, _pgsr_local_1_table_select_0000dead,
+          regress_pgsr_sec_finance;
 DROP SCHEMA regress_pgsr_sec_secret, regress_pgsr_sec_mal, regress_pgsr_sec_open CASCADE;
 SELECT regress.drop_roles('regress\_pgsr\_sec\_%');
 SELECT regress.drop_roles('\_pgsr\_%');

@@ -7,9 +7,9 @@
 
 -- Helpers (dropped at the end).
 -- The owners of a schema's relations.
-CREATE FUNCTION regress.to_owners(s text) RETURNS TABLE (relname name, relkind "char", owner name)
+CREATE FUNCTION regress.to_owners(s text) RETURNS TABLE (relname name, relkind "char", owner text)
 LANGUAGE sql AS $$
-    SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) FROM pg_class c
+    SELECT c.relname, c.relkind, regress.stable(pg_get_userbyid(c.relowner)::text) FROM pg_class c
      WHERE c.relnamespace = s::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
      ORDER BY c.relname COLLATE "C"
 $$;
@@ -60,8 +60,8 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_to_hank', '[
     {"type": "table_ownership", "schema": "regress_pgsr_to", "table": "hanks"}
 ]');
 
--- No longer declared: the table goes back to the caller, and the role has
--- none of the access it had as its owner.
+-- No longer declared: the table goes to the role's recipient (not to the
+-- caller), and the role has none of the access it had as its owner.
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_hank', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"}
@@ -159,8 +159,8 @@ RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
 
--- schema_ownership of the table's schema: no CREATE needs granting.  Given
--- back, schema and table go to the caller.
+-- schema_ownership of the table's schema: no CREATE needs granting.  Taken
+-- away, schema and table go to the recipient.
 CREATE SCHEMA regress_pgsr_to_kate;
 CREATE TABLE regress_pgsr_to_kate.kates (x int);
 INSERT INTO regress_pgsr_to_kate.kates VALUES (1);
@@ -169,7 +169,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "schema_ownership", "schema": "regress_pgsr_to_kate"},
     {"type": "table_ownership", "schema": "regress_pgsr_to_kate", "table": "kates"}
 ]') ORDER BY step;
-SELECT pg_get_userbyid(nspowner) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
+SELECT regress.stable(pg_get_userbyid(nspowner)::text) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
 SELECT * FROM regress.to_owners('regress_pgsr_to_kate');
 \c - :su
 SET ROLE regress_pgsr_to_kate;
@@ -181,7 +181,7 @@ RESET ROLE;
 SET client_min_messages = notice;
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_kate', '[]') ORDER BY step;
-SELECT pg_get_userbyid(nspowner) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
+SELECT regress.stable(pg_get_userbyid(nspowner)::text) AS schema_owner FROM pg_namespace WHERE nspname = 'regress_pgsr_to_kate';
 SELECT * FROM regress.to_owners('regress_pgsr_to_kate');
 \c - :su
 SET ROLE regress_pgsr_to_kate;
@@ -218,8 +218,9 @@ GRANT INSERT ON regress_pgsr_to.with_serial TO regress_pgsr_to_third;
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
--- Given back: both tables and their sequences go to the caller; the third
--- role's privileges on them are as they were, lena's are gone.
+-- Taken away: both tables and their sequences go to lena's recipient; what
+-- lena granted on them (the third role's INSERT and USAGE) goes too, and
+-- lena's own access is gone.
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_lena', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"}
@@ -237,9 +238,9 @@ INSERT INTO regress_pgsr_to.with_serial (x) VALUES (3);
 INSERT INTO regress_pgsr_to.with_identity (x) VALUES (3);
 SELECT nextval('regress_pgsr_to.with_serial_id_seq');
 RESET ROLE;
+SELECT id, x FROM regress_pgsr_to.with_serial ORDER BY id;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
-SELECT id, x FROM regress_pgsr_to.with_serial ORDER BY id;
 
 -- Views, materialized views and sequences of their own can be owned too.
 SELECT step, action, regress.stable(statement) AS statement
@@ -258,6 +259,8 @@ SELECT nextval('regress_pgsr_to.a_sequence');
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
+-- No longer declared: the view and the materialized view are taken away;
+-- the sequence stays hers, as the Python library leaves a sequence.
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_to_mia', '[
     {"type": "schema_usage", "schema": "regress_pgsr_to"}
@@ -306,9 +309,9 @@ CREATE TABLE regress_pgsr_to_theirs.nina_made (x int);
 RESET ROLE;
 \c - regress_pgsr_admin
 SET client_min_messages = notice;
--- Given back: to the caller, who is not the schema's owner.  Becoming the
--- owner needs CREATE on the schema for the caller too, which it has only
--- with the schema owner's rights, for the call; it keeps no CREATE there.
+-- Taken away, in a schema the caller does not own: the recipient needs
+-- CREATE on the schema to become the owner, lent by the schema's owner for
+-- the call; neither it nor the caller keeps CREATE there.
 -- (Only the ownership change is shown: how the caller gets the right to it
 -- is the business of the rows before it.)
 SELECT action, regress.stable(statement) AS statement

@@ -7,6 +7,9 @@ extern "C" {
 #pragma GCC visibility push(default)
 PG_MODULE_MAGIC;
 
+void _PG_init(void);
+void _PG_init(void) { pgsr::pg::install_log_hook(); }
+
 PG_FUNCTION_INFO_V1(pgsr_sync);
 PG_FUNCTION_INFO_V1(pgsr_plan);
 PG_FUNCTION_INFO_V1(pgsr_drop_unused_roles);

@@ -64,28 +64,26 @@ struct Renderer {
         return plain("ALTER ROLE " + ident(s.role) + " WITH NOLOGIN PASSWORD NULL");
     }
     Rendered operator()(const GrantRoles& s) const {
-        return plain("GRANT " + idents(s.roles) + " TO " + idents(s.members));
+        std::vector<std::string> options;
+        if (s.inherit) options.push_back(*s.inherit ? "INHERIT TRUE" : "INHERIT FALSE");
+        if (s.set) options.push_back(*s.set ? "SET TRUE" : "SET FALSE");
+        return plain("GRANT " + idents(s.roles) + " TO " + idents(s.members) +
+                     (options.empty() ? "" : " WITH " + join(options)));
     }
     Rendered operator()(const RevokeRoles& s) const {
         return plain(std::string("REVOKE ") + (s.admin_option ? "ADMIN OPTION FOR " : "") + idents(s.roles) +
-                     " FROM " + idents(s.members));
+                     " FROM " + idents(s.members) + (s.granted_by.empty() ? "" : " GRANTED BY " + ident(s.granted_by)));
     }
     Rendered operator()(const GrantPrivileges& s) const {
-        return plain("GRANT " + join(s.privileges) + " ON " + grant_keyword(s.object.type) + " " +
-                     object_name(s.object) + " TO " + ident(s.grantee));
+        return as(s.as_role, plain("GRANT " + join(s.privileges) + " ON " + grant_keyword(s.object.type) + " " +
+                                   object_name(s.object) + " TO " + grantee(s.grantee)));
     }
     Rendered operator()(const RevokePrivileges& s) const {
         std::string what = join(s.privileges);
         if (!s.columns.empty()) what += " (" + idents(s.columns) + ")";
-        Rendered r = plain(std::string("REVOKE ") + (s.grant_option ? "GRANT OPTION FOR " : "") + what +
-                           " ON " + grant_keyword(s.object.type) + " " + object_name(s.object) + " FROM " +
-                           ident(s.grantee) + (s.cascade ? " CASCADE" : ""));
-        if (!s.as_role.empty()) {
-            r.sql = "SET ROLE " + ident(s.as_role) + "; " + r.sql;
-            r.display = r.sql;
-            r.scoped_settings = true;
-        }
-        return r;
+        return as(s.as_role, plain(std::string("REVOKE ") + (s.grant_option ? "GRANT OPTION FOR " : "") + what +
+                                   " ON " + grant_keyword(s.object.type) + " " + object_name(s.object) + " FROM " +
+                                   grantee(s.grantee) + (s.cascade ? " CASCADE" : "")));
     }
     Rendered operator()(const CreateSchema& s) const {
         return plain("CREATE SCHEMA " + ident(s.schema) + " AUTHORIZATION " + ident(s.owner));
@@ -97,6 +95,19 @@ struct Renderer {
     Rendered operator()(const DropRole& s) const { return plain("DROP ROLE " + idents(s.roles)); }
     Rendered operator()(const CommentOnRole& s) const {
         return plain("COMMENT ON ROLE " + ident(s.role) + " IS " + pg::quote_literal(s.comment));
+    }
+
+    // PUBLIC is the grantee with no name.
+    static std::string grantee(const std::string& name) { return name.empty() ? "PUBLIC" : ident(name); }
+
+    // A statement run as exactly one role: SET ROLE first, and the role
+    // setting put back afterwards (as a function's SET clause would).
+    static Rendered as(const std::string& role, Rendered r) {
+        if (role.empty()) return r;
+        r.sql = "SET ROLE " + ident(role) + "; " + r.sql;
+        r.display = r.sql;
+        r.scoped_settings = true;
+        return r;
     }
 
     static Rendered plain(std::string sql) {

@@ -25,10 +25,68 @@ plan::Plan make_plan(const plan::Request& request) {
     return plan::make_plan(request, snapshot, fresh_role_name);
 }
 
+bool has_revokes(const plan::Plan& plan) {
+    for (const plan::Statement& s : plan.statements)
+        if (plan::action_of(s) == plan::Action::revoke || std::holds_alternative<plan::RemoveLogin>(s)) return true;
+    return false;
+}
+
+// Every REVOKE the result lists must have removed what it names: the plan
+// worked out again must not hold it.  Otherwise the whole call fails, and
+// nothing of it is kept.
+void check_revokes(const plan::Request& request, const plan::Plan& applied) {
+    if (!has_revokes(applied)) return;
+    plan::Plan after = make_plan(request);
+    std::vector<std::size_t> bad = plan::ineffective_revokes(applied, after);
+    if (bad.empty()) return;
+    Rendered r = render(applied.statements.at(bad.front()));
+    throw pg::UserError("42501", "pg_sync_roles: a revoke removed nothing: " + r.display,
+                        "PostgreSQL removes only what the role running a REVOKE granted; what this one names is still there.",
+                        "Check who granted it (aclexplode, pg_auth_members.grantor) and whether the caller can act as that role.");
+}
+
+// The relation a statement changes, if any.
+const plan::ObjectRef* relation_of(const plan::Statement& s) {
+    const plan::ObjectRef* o = nullptr;
+    if (auto* g = std::get_if<plan::GrantPrivileges>(&s)) o = &g->object;
+    if (auto* r = std::get_if<plan::RevokePrivileges>(&s)) o = &r->object;
+    if (auto* a = std::get_if<plan::AlterOwner>(&s)) o = &a->object;
+    return o && o->oid != 0 ? o : nullptr;
+}
+
+// Before anything changes, every relation the plan changes is locked: those
+// changing owner without waiting (a session holding one must not stall
+// every other sync), the others as GRANT would.  A relation dropped or
+// renamed since it was planned is skipped, with a NOTICE.
+std::set<plan::Oid> lock_relations(const plan::Plan& plan) {
+    std::map<plan::Oid, std::pair<const plan::ObjectRef*, bool>> wanted;
+    std::size_t owners = 0;
+    for (const plan::Statement& s : plan.statements)
+        if (const plan::ObjectRef* o = relation_of(s)) {
+            bool exclusive = std::holds_alternative<plan::AlterOwner>(s);
+            auto& w = wanted[o->oid];
+            if (!w.first) w.first = o;
+            if (exclusive && !w.second) ++owners;
+            w.second = w.second || exclusive;
+        }
+    std::set<plan::Oid> gone;
+    for (const auto& [oid, w] : wanted)
+        if (w.second && !pg::lock_relation(oid, w.first->schema, w.first->name, true, owners)) gone.insert(oid);
+    for (const auto& [oid, w] : wanted)
+        if (!w.second && !pg::lock_relation(oid, w.first->schema, w.first->name, false, owners)) gone.insert(oid);
+    for (plan::Oid oid : gone) {
+        const plan::ObjectRef* o = wanted.at(oid).first;
+        pg::notice("table \"" + o->schema + "\".\"" + o->name + "\" skipped: it was dropped or renamed meanwhile");
+    }
+    return gone;
+}
+
 std::vector<pg::OutputRow> rows_of(const plan::Plan& plan, bool execute) {
     std::vector<pg::OutputRow> rows;
     int step = 0;
+    std::set<plan::Oid> gone = execute ? lock_relations(plan) : std::set<plan::Oid>{};
     for (const plan::Statement& statement : plan.statements) {
+        if (const plan::ObjectRef* o = relation_of(statement); o && gone.count(o->oid)) continue;
         Rendered r = render(statement);
         if (execute) pg::spi::execute(r.sql, r.secret, r.scoped_settings);
         rows.push_back({std::to_string(++step), std::string(plan::action_name(plan::action_of(statement))),
@@ -44,12 +102,14 @@ std::vector<pg::OutputRow> run(const pg::Arguments& args, bool apply) {
     if (apply && !plan.empty()) {
         // Changes are due: lock, and work them out again now that no other
         // sync holding the same key can be half way through.
+        pg::lock_syncs();
         pg::advisory_xact_lock(call.lock_key);
         plan = make_plan(call.request);
     }
-    if (plan.error) throw pg::UserError(plan.error->sqlstate, plan.error->message);
+    if (plan.error) throw pg::UserError(plan.error->sqlstate, plan.error->message, plan.error->detail, plan.error->hint);
     for (const std::string& n : plan.notices) pg::notice(n);
     std::vector<pg::OutputRow> rows = rows_of(plan, apply);
+    if (apply) check_revokes(call.request, plan);
     pg::spi::finish();
     return rows;
 }
@@ -63,6 +123,7 @@ std::vector<pg::OutputRow> drop_unused_roles(const pg::Arguments& args) {
     pg::spi::connect();
     std::vector<std::string> names = catalog::unused_intermediate_roles();
     if (!names.empty()) {
+        pg::lock_syncs();
         pg::advisory_xact_lock(args.int8(0));
         names = catalog::unused_intermediate_roles();
         rows_of(plan::drop_plan(names), true);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <set>
 
+#include "pg/server.hpp"
 #include "pg/spi.hpp"
 #include "pg/values.hpp"
 #include "plan/plan.hpp"
@@ -21,7 +22,7 @@ void read_caller(Snapshot& snap, bool& can_read_authid) {
     auto rows = pg::spi::query(
         "SELECT CURRENT_USER::pg_catalog.text, r.rolsuper,"
         "       pg_catalog.has_table_privilege('pg_catalog.pg_authid', 'SELECT'),"
-        "       d.oid, pg_catalog.current_setting('role')"
+        "       d.oid, pg_catalog.current_setting('role'), r.rolcreaterole, r.rolinherit"
         "  FROM pg_catalog.pg_roles r, pg_catalog.pg_database d"
         " WHERE r.rolname = CURRENT_USER AND d.datname = pg_catalog.current_database()");
     const pg::Row& row = rows.at(0);
@@ -30,6 +31,9 @@ void read_caller(Snapshot& snap, bool& can_read_authid) {
     can_read_authid = row.boolean(2);
     snap.database_oid = row.oid(3);
     snap.caller.role_setting = row.text(4);
+    snap.caller.createrole = row.boolean(5);
+    snap.caller.inherit = row.boolean(6);
+    snap.server = pg::server_rules();
 }
 
 // The roles a request names: its targets and the roles it makes them members of.
@@ -56,16 +60,21 @@ void read_roles(Snapshot& snap, const Request& req) {
 void read_memberships(Snapshot& snap, const Request& req) {
     std::vector<std::string> targets;
     for (const auto& role : req.roles) targets.push_back(role.name);
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT m.rolname::pg_catalog.text, g.rolname::pg_catalog.text, a.admin_option"
-             "  FROM pg_catalog.pg_roles m"
-             "  JOIN pg_catalog.pg_auth_members a ON a.member = m.oid"
-             "  JOIN pg_catalog.pg_roles g ON g.oid = a.roleid"
-             " WHERE m.rolname = ANY ($1::pg_catalog.name[])",
-             {Param::of(targets)})) {
+    std::string sql = std::string(
+        "SELECT m.rolname::pg_catalog.text, g.rolname::pg_catalog.text, a.admin_option,"
+        "       pg_catalog.pg_get_userbyid(a.grantor)::pg_catalog.text, ") + pg::membership_options_sql() +
+        "  FROM pg_catalog.pg_roles m"
+        "  JOIN pg_catalog.pg_auth_members a ON a.member = m.oid"
+        "  JOIN pg_catalog.pg_roles g ON g.oid = a.roleid"
+        " WHERE m.rolname = ANY ($1::pg_catalog.name[])";
+    for (const pg::Row& row : pg::spi::query(sql, {Param::of(targets)})) {
         plan::RoleState& st = snap.roles[row.text(0)];
-        st.member_of.insert(row.text(1));
-        if (row.boolean(2)) st.admin_of.insert(row.text(1));
+        const std::string& role = row.text(1);
+        st.member_of.insert(role);
+        if (row.boolean(2)) st.admin_of.insert(role);
+        st.grantors[role].insert(row.text(3));
+        if (row.boolean(4)) st.inherits.insert(role);
+        if (row.boolean(5)) st.settable.insert(role);
     }
 }
 
@@ -102,23 +111,32 @@ std::vector<std::string> target_names(const Request& req) {
     return out;
 }
 
+// The roles whose ACL entries are read: the targets, and the intermediate
+// roles of other databases they are members of.
+std::vector<std::string> acl_names(const Snapshot& snap, const Request& req) {
+    std::vector<std::string> out = target_names(req);
+    out.insert(out.end(), snap.foreign_intermediates.begin(), snap.foreign_intermediates.end());
+    return out;
+}
+
 // ACL entries worth reading: those granted to or by the target roles (what
 // they hold, and what they passed on), and those of intermediate roles (to
 // find the one holding a privilege).  An ACL with thousands of other grantees
 // is filtered in the server.
+// PUBLIC comes back as the empty name: only what a target granted it.
 const char* kAclFilter =
-    "SELECT pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text AS grantee,"
+    "SELECT CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text END AS grantee,"
     "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text AS grantor,"
     "       x.privilege_type, x.is_grantable"
     "  FROM pg_catalog.aclexplode(%s) x"
-    " WHERE x.grantee <> 0"
+    " WHERE (x.grantee <> 0 OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($%d::pg_catalog.name[]))"
     "   AND (pg_catalog.pg_get_userbyid(x.grantee) = ANY ($%d::pg_catalog.name[])"
     "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($%d::pg_catalog.name[])"
     "        OR pg_catalog.starts_with(pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text, $%d))";
 
 std::string acl_subquery(const char* column, int names_param, int prefix_param) {
     char buf[1024];
-    snprintf(buf, sizeof buf, kAclFilter, column, names_param, names_param, prefix_param);
+    snprintf(buf, sizeof buf, kAclFilter, column, names_param, names_param, names_param, prefix_param);
     return buf;
 }
 
@@ -191,18 +209,20 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     std::string sql =
         "SELECT n.nspname::pg_catalog.text, n.oid, pg_catalog.pg_get_userbyid(n.nspowner)::pg_catalog.text,"
         "       e.grantee, e.grantor, e.privilege_type, e.is_grantable,"
-        "       pg_catalog.has_schema_privilege(n.oid, 'CREATE')"
+        "       pg_catalog.has_schema_privilege(n.oid, 'CREATE'),"
+        "       NOT pg_catalog.has_schema_privilege(n.nspowner, n.oid, 'USAGE')"
         "  FROM pg_catalog.pg_namespace n"
         "  LEFT JOIN LATERAL (" + acl_subquery("n.nspacl", 3, 4) + ") e ON true"
         " WHERE n.nspname = ANY ($1::pg_catalog.name[]) OR n.oid = ANY ($2::pg_catalog.oid[])";
     std::map<plan::Oid, std::string> by_oid;
     for (const pg::Row& row : pg::spi::query(
              sql, {Param::of(as_vector(names)), Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
-                   Param::of(target_names(req)), Param::of(local_prefix(snap))})) {
+                   Param::of(acl_names(snap, req)), Param::of(local_prefix(snap))})) {
         plan::Schema& sc = snap.schemas[row.text(0)];
         sc.oid = row.oid(1);
         sc.owner = row.text(2);
         sc.caller_can_create = row.boolean(7);
+        sc.owner_without_usage = row.boolean(8);
         by_oid[sc.oid] = row.text(0);
         if (!row.is_null(3)) sc.acl.push_back({row.text(3), row.text(4), row.text(5), row.boolean(6)});
     }
@@ -275,7 +295,7 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         "   AND c.relpersistence <> 't'";  // another session's temporary table is not ours to change
     for (const pg::Row& row : pg::spi::query(
              sql, {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
-                   Param::of(target_names(req)), Param::of(local_prefix(snap))})) {
+                   Param::of(acl_names(snap, req)), Param::of(local_prefix(snap))})) {
         plan::Relation& rel = snap.relations[row.oid(0)];
         rel.oid = row.oid(0);
         rel.schema = row.text(1);
@@ -288,12 +308,11 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
     // Column privileges of the target roles.
     for (const pg::Row& row : pg::spi::query(
              "SELECT a.attrelid, a.attname::pg_catalog.text,"
-             "       pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text,"
+             "       CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text END,"
              "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text, x.privilege_type, x.is_grantable"
              "  FROM pg_catalog.pg_attribute a,"
              "       LATERAL pg_catalog.aclexplode(a.attacl) x"
              " WHERE a.attrelid = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 AND a.attacl IS NOT NULL"
-             "   AND x.grantee <> 0"
              "   AND (pg_catalog.pg_get_userbyid(x.grantee) = ANY ($2::pg_catalog.name[])"
              "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($2::pg_catalog.name[]))",
              {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())), Param::of(target_names(req))}))
@@ -361,9 +380,16 @@ void read_intermediates(Snapshot& snap) {
 }
 
 // The targets' memberships of intermediate roles of another existing
-// database that hold nothing in this one (after a restore or a copy under a
-// new oid, they do: then they are this database's to revoke).
-void read_foreign_intermediates(Snapshot& snap) {
+// database: that database's to manage, never revoked here.  Only a role that
+// really is one is left alone: named prefix + kind + 8 hex digits, plain
+// (NOLOGIN, no attribute, a member of nothing), and holding something in
+// that database or marked by sync.  A look-alike is revoked as any other
+// undeclared membership.  (After a restore under a new oid, the old
+// database is gone: its roles are then this database's to revoke.)  What
+// they hold here (a copy of that database names them in its ACLs) is
+// returned, so that it is revoked: in this database its own intermediate
+// roles hold the privileges.
+void read_foreign_intermediates(Snapshot& snap, std::set<plan::Oid>& relation_oids, TouchedSchemas& schemas) {
     std::string ours = "_pgsr_local_" + std::to_string(snap.database_oid) + "_";
     std::set<std::string> names;
     for (const auto& [_, st] : snap.roles)
@@ -372,24 +398,86 @@ void read_foreign_intermediates(Snapshot& snap) {
     if (names.empty()) return;
     for (const pg::Row& row : pg::spi::query(
              "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
+             "  JOIN pg_catalog.pg_database d"
+             "    ON d.oid::pg_catalog.text = pg_catalog.substring(r.rolname::pg_catalog.text, '^_pgsr_local_([0-9]+)_')"
              " WHERE r.rolname = ANY ($1::pg_catalog.name[])"
-             "   AND EXISTS (SELECT FROM pg_catalog.pg_database d"
-             "                WHERE d.oid <> $2::pg_catalog.oid"
-             "                  AND d.oid::pg_catalog.text = pg_catalog.substring(r.rolname::pg_catalog.text,"
-             "                                                 '^_pgsr_local_([0-9]+)_'))"
-             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_shdepend s"
-             "                    WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             "                      AND s.refobjid = r.oid AND s.dbid = $2::pg_catalog.oid)",
-             {Param::of(as_vector(names)), Param::of_int8(snap.database_oid)}))
+             "   AND d.oid <> $2::pg_catalog.oid"
+             "   AND r.rolname OPERATOR(pg_catalog.~) $3"
+             "   AND NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
+             "            OR r.rolreplication OR r.rolbypassrls)"
+             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid)"
+             "   AND (EXISTS (SELECT FROM pg_catalog.pg_shdepend s"
+             "                 WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+             "                   AND s.refobjid = r.oid AND s.dbid = d.oid)"
+             "        OR pg_catalog.starts_with(pg_catalog.shobj_description(r.oid, 'pg_authid'), $4))",
+             {Param::of(as_vector(names)), Param::of_int8(snap.database_oid),
+              Param::of(plan::intermediate_name_pattern()), Param::of(std::string(plan::kMarkerPrefix))}))
         snap.foreign_intermediates.insert(row.text(0));
+    if (snap.foreign_intermediates.empty()) return;
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT DISTINCT r.rolname::pg_catalog.text,"
+             "       d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass, d.objid"
+             "  FROM pg_catalog.pg_roles r"
+             "  JOIN pg_catalog.pg_shdepend d ON d.refobjid = r.oid"
+             "   AND d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+             " WHERE r.rolname = ANY ($1::pg_catalog.name[]) AND d.dbid = $2::pg_catalog.oid"
+             "   AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass,"
+             "                     'pg_catalog.pg_namespace'::pg_catalog.regclass)",
+             {Param::of(as_vector(snap.foreign_intermediates)), Param::of_int8(snap.database_oid)})) {
+        if (row.boolean(1))
+            relation_oids.insert(row.oid(2));
+        else
+            schemas[row.text(0)].insert(row.oid(2));
+    }
+}
+
+// Each target's recipient of what was taken from it, found by its marker
+// (which names the target by oid): only for targets that own something here.
+void read_recipients(Snapshot& snap, const Request& req) {
+    std::map<std::string, std::string> by_marker;
+    for (const auto& role : req.roles) {
+        auto it = snap.roles.find(role.name);
+        if (it == snap.roles.end()) continue;
+        bool owns = false;
+        for (const auto& [_, sc] : snap.schemas) owns = owns || sc.owner == role.name;
+        for (const auto& [_, rel] : snap.relations) owns = owns || rel.owner == role.name;
+        if (owns) by_marker[plan::recipient_marker(role.name, it->second.oid)] = role.name;
+    }
+    if (by_marker.empty()) return;
+    std::vector<std::string> markers;
+    for (const auto& [m, _] : by_marker) markers.push_back(m);
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT r.rolname::pg_catalog.text, pg_catalog.shobj_description(r.oid, 'pg_authid'),"
+             "       NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
+             "            OR r.rolreplication OR r.rolbypassrls)"
+             "       AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m"
+             "                        WHERE m.member = r.oid OR m.roleid = r.oid)"
+             "  FROM pg_catalog.pg_roles r"
+             " WHERE r.rolname LIKE '\\_pgsr\\_owner\\_%' AND r.rolname OPERATOR(pg_catalog.~) $2"
+             "   AND pg_catalog.shobj_description(r.oid, 'pg_authid') = ANY ($1::pg_catalog.text[])"
+             " ORDER BY 3 DESC, 1",
+             {Param::of(markers), Param::of(plan::recipient_name_pattern())})) {
+        const std::string& target = by_marker.at(row.text(1));
+        if (snap.recipients.count(target)) continue;  // the first: trusted ones come first
+        snap.recipients[target] = plan::Recipient{row.text(0), row.boolean(2)};
+    }
 }
 
 // How the caller stands towards every role whose rights a change may need:
-// the owners of what the request touches, and the target roles.
+// the owners of what the request touches, the grantors of what targets hold,
+// the target roles and the roles they are or will be members of.
 void read_standing(Snapshot& snap, const Request& req) {
     std::set<std::string> names;
-    for (const auto& role : req.roles)
+    for (const auto& role : req.roles) {
         if (snap.role_exists(role.name)) names.insert(role.name);
+        for (const auto& g : role.grants)
+            if (g.kind == spec::Kind::role_membership) names.insert(g.role);
+    }
+    for (const auto& [_, st] : snap.roles) {
+        names.insert(st.member_of.begin(), st.member_of.end());
+        for (const auto& [_, gs] : st.grantors) names.insert(gs.begin(), gs.end());
+    }
+    for (const auto& [_, rc] : snap.recipients) names.insert(rc.name);
     for (const auto& [_, db] : snap.databases) names.insert(db.owner);
     for (const auto& [_, s] : snap.schemas) names.insert(s.owner);
     for (const auto& [_, r] : snap.relations) {
@@ -399,22 +487,47 @@ void read_standing(Snapshot& snap, const Request& req) {
     }
     for (const auto& [_, sc] : snap.schemas)
         for (const auto& e : sc.acl) names.insert(e.grantor);
+    names.erase("");
     if (names.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text, pg_catalog.pg_has_role(r.oid, 'USAGE'),"
-             "       EXISTS (SELECT FROM pg_catalog.pg_auth_members a"
-             "                WHERE a.roleid = r.oid"
-             "                  AND a.member = (SELECT c.oid FROM pg_catalog.pg_roles c"
-             "                                   WHERE c.rolname = CURRENT_USER)),"
-             "       r.rolsuper"
-             "  FROM pg_catalog.pg_roles r"
-             " WHERE r.rolname = ANY ($1::pg_catalog.name[])",
-             {Param::of(as_vector(names))})) {
+    std::string sql = std::string(
+        "SELECT r.rolname::pg_catalog.text, pg_catalog.pg_has_role(r.oid, 'USAGE'),"
+        "       EXISTS (SELECT FROM pg_catalog.pg_auth_members a WHERE a.roleid = r.oid AND a.member = c.oid),"
+        "       r.rolsuper, pg_catalog.pg_has_role(r.oid, '") + pg::set_role_privilege() + "'),"
+        "       pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION'), o.i, o.s,"
+        "       r.oid <> c.oid AND NOT r.rolsuper AND pg_catalog.pg_has_role(r.oid, c.oid, 'MEMBER')"
+        "  FROM pg_catalog.pg_roles r"
+        "  JOIN pg_catalog.pg_roles c ON c.rolname = CURRENT_USER"
+        "  LEFT JOIN LATERAL (SELECT " + pg::membership_options_sql() +
+        "                       FROM pg_catalog.pg_auth_members a"
+        "                      WHERE a.roleid = r.oid AND a.member = c.oid AND a.grantor = c.oid) o(i, s) ON true"
+        " WHERE r.rolname = ANY ($1::pg_catalog.name[])";
+    for (const pg::Row& row : pg::spi::query(sql, {Param::of(as_vector(names))})) {
         plan::Standing& st = snap.standing[row.text(0)];
         st.has_privileges = row.boolean(1);
         st.direct_member = row.boolean(2);
         st.superuser = row.boolean(3);
+        st.can_set = row.boolean(4);
+        st.admin = row.boolean(5);
+        if (!row.is_null(6)) st.own_row = std::make_pair(row.boolean(6), row.boolean(7));
+        st.member_of_caller = row.boolean(8);
     }
+}
+
+// Which of the roles a statement may act as (and the caller) can look up
+// objects in which of the snapshot's schemas.
+void read_usage(Snapshot& snap) {
+    if (snap.schemas.empty()) return;
+    std::set<std::string> roles{snap.caller.name};
+    for (const auto& [name, _] : snap.standing) roles.insert(name);
+    std::set<std::string> schemas;
+    for (const auto& [name, _] : snap.schemas) schemas.insert(name);
+    for (const pg::Row& row : pg::spi::query(
+             "SELECT r.rolname::pg_catalog.text, n.nspname::pg_catalog.text"
+             "  FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n"
+             " WHERE r.rolname = ANY ($1::pg_catalog.name[]) AND n.nspname = ANY ($2::pg_catalog.name[])"
+             "   AND pg_catalog.has_schema_privilege(r.oid, n.oid, 'USAGE')",
+             {Param::of(as_vector(roles)), Param::of(as_vector(schemas))}))
+        snap.usage.insert({row.text(0), row.text(1)});
 }
 
 }  // namespace
@@ -430,12 +543,14 @@ Snapshot read(const Request& req) {
     read_databases(snap, req);
     TouchedSchemas touched_schemas;
     std::set<plan::Oid> relation_oids;
+    read_foreign_intermediates(snap, relation_oids, touched_schemas);
     read_touched(snap, req, touched_schemas, relation_oids);
     read_relations(snap, req, relation_oids);
     read_schemas(snap, req, touched_schemas);
     read_intermediates(snap);
-    read_foreign_intermediates(snap);
+    read_recipients(snap, req);
     read_standing(snap, req);
+    read_usage(snap);
     pg::spi::end_reads();
     return snap;
 }
@@ -445,13 +560,13 @@ std::vector<std::string> unused_intermediate_roles() {
     pg::spi::begin_reads();
     for (const pg::Row& row : pg::spi::query(
              "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
-             " WHERE r.rolname OPERATOR(pg_catalog.~) $1"
+             " WHERE (r.rolname OPERATOR(pg_catalog.~) $1 OR r.rolname OPERATOR(pg_catalog.~) $2)"
              "   AND NOT r.rolcanlogin"
              "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_shdepend d"
              "                    WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
              "                      AND d.refobjid = r.oid)"
              " ORDER BY 1",
-             {Param::of(plan::intermediate_name_pattern())}))
+             {Param::of(plan::intermediate_name_pattern()), Param::of(plan::recipient_name_pattern())}))
         out.push_back(row.text(0));
     pg::spi::end_reads();
     return out;

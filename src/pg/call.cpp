@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 
+#include "spec/spec.hpp"
 #include "pg/entry.hpp"
 #include "pg/guard.hpp"
 
@@ -24,9 +25,6 @@ namespace pgsr::pg {
 
 namespace {
 
-// Set while a call's document holds a password (see hide_statement_on_error).
-bool hide_statement = false;
-
 Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
     Arguments::Value v;
     if (PG_ARGISNULL(i)) return v;
@@ -34,13 +32,22 @@ Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
     Datum d = PG_GETARG_DATUM(i);
     Oid type = guarded([=]() noexcept { return get_fn_expr_argtype(fcinfo->flinfo, i); });
     if (type == JSONBOID) {
-        // The document may hold a plaintext password: the text copy is wiped.
-        char* s = guarded([d]() noexcept {
-            Jsonb* jb = DatumGetJsonbP(d);
-            return JsonbToCString(nullptr, &jb->root, VARSIZE(jb));
-        });
-        v.text = Secret(std::string(s));
-        wipe(s, strlen(s));
+        // Before anything can fail on it: a document that may hold a
+        // password keeps the statement out of the log.  One over the size
+        // limits is refused unread (see spec::check_size), and may hold one.
+        Jsonb* jb = guarded([d]() noexcept { return DatumGetJsonbP(d); });
+        if (JB_ROOT_IS_ARRAY(jb) && !JB_ROOT_IS_SCALAR(jb)) v.elements = JB_ROOT_COUNT(jb);
+        if (v.elements > spec::kMaxElements) {
+            hide_statement_on_error();
+            return v;
+        }
+        // The text copy is wiped: it may hold a plaintext password.
+        char* s = guarded([jb]() noexcept { return JsonbToCString(nullptr, &jb->root, VARSIZE(jb)); });
+        v.bytes = strlen(s);
+        std::string_view text(s, v.bytes);
+        if (v.bytes > spec::kMaxDocumentBytes || spec::may_hold_secret(text)) hide_statement_on_error();
+        if (v.bytes <= spec::kMaxDocumentBytes) v.text = Secret(std::string(text));
+        wipe(s, v.bytes);
     } else if (type == TEXTOID) {
         char* s = guarded([d]() noexcept { return text_to_cstring(DatumGetTextPP(d)); });
         v.text = Secret(std::string(s));
@@ -155,8 +162,7 @@ void catching(Caught& c, Body body) noexcept {
 // holds a password the error is reported without it (errhidestmt), as the
 // server does for its own log lines that would repeat a statement.
 void raise(const Caught& c) {
-    bool hide = hide_statement;
-    hide_statement = false;
+    bool hide = statement_hidden();
     if (c.edata) {
         c.edata->hide_stmt = c.edata->hide_stmt || hide;
         c.edata->hide_ctx = c.edata->hide_ctx || hide;
@@ -170,12 +176,8 @@ void raise(const Caught& c) {
 
 }  // namespace
 
-void hide_statement_on_error() { hide_statement = true; }
-bool statement_hidden() { return hide_statement; }
-
 Datum call_table(FunctionCallInfo fcinfo, TableBody body) {
     Caught caught;
-    hide_statement = false;
     catching(caught, [&] {
         std::vector<OutputRow> rows = body(arguments(fcinfo));
         put_rows(fcinfo, rows);
@@ -186,7 +188,6 @@ Datum call_table(FunctionCallInfo fcinfo, TableBody body) {
 
 Datum call_scalar(FunctionCallInfo fcinfo, ScalarBody body) {
     Caught caught;
-    hide_statement = false;
     Datum result = (Datum)0;
     bool isnull = true;
     catching(caught, [&] {

@@ -16,6 +16,10 @@ public:
     struct Value {
         bool null = true;
         Secret text;  // text and jsonb arguments (a document may hold a password)
+        // A jsonb argument: its top-level array's length (0 for another
+        // shape) and its text's size.  Over spec's limits, text is left empty.
+        std::size_t elements = 0;
+        std::size_t bytes = 0;
         std::vector<std::optional<std::string>> array;
         std::int64_t int8 = 0;
     };
@@ -25,6 +29,8 @@ public:
     const Secret& text(std::size_t i) const { return values_.at(i).text; }
     const std::vector<std::optional<std::string>>& array(std::size_t i) const { return values_.at(i).array; }
     std::int64_t int8(std::size_t i) const { return values_.at(i).int8; }
+    std::size_t elements(std::size_t i) const { return values_.at(i).elements; }
+    std::size_t bytes(std::size_t i) const { return values_.at(i).bytes; }
 
 private:
     std::vector<Value> values_;
@@ -34,9 +40,11 @@ private:
 // each column type's input function.
 using OutputRow = std::vector<std::optional<std::string>>;
 
-// Marks the current call as carrying a password: an error it raises will not
-// be logged with the text of the statement that called it.
+// Marks the statement the current call runs in as one that may hold a
+// password: until it ends, nothing logged shows its text or CONTEXT, and
+// pg_stat_activity does not show it (see hidden_statement.cpp).
 void hide_statement_on_error();
+// Whether the current statement is so marked.
 bool statement_hidden();
 
 using TableBody = std::vector<OutputRow> (*)(const Arguments&);

@@ -7,4 +7,6 @@
 namespace pgsr::pg {
 Datum call_table(FunctionCallInfo fcinfo, TableBody body);
 Datum call_scalar(FunctionCallInfo fcinfo, ScalarBody body);
+// From _PG_init: keeps marked statements out of the server log.
+void install_log_hook();
 }  // namespace pgsr::pg

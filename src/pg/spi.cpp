@@ -11,9 +11,13 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "port.h"
+#include "storage/lmgr.h"
+#include "catalog/pg_class.h"
+#include "utils/syscache.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -282,6 +286,72 @@ std::string quote_literal(const std::string& value) {
 void advisory_xact_lock(std::int64_t key) {
     guarded([key]() noexcept {
         DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(key));
+    });
+}
+
+void lock_syncs() {
+    guarded([]() noexcept { LockSharedObject(AuthIdRelationId, InvalidOid, 0, ExclusiveLock); });
+}
+
+namespace {
+
+// The sessions holding a lock on a relation: "pid 123 (role alice), ...".
+std::string lock_holders(std::uint32_t oid) {
+    std::string out;
+    for (const Row& row : spi::query(
+             "SELECT l.pid, COALESCE(a.usename::pg_catalog.text, '?')"
+             "  FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
+             " WHERE l.locktype = 'relation' AND l.relation = ANY ($1::pg_catalog.oid[]) AND l.granted"
+             "   AND l.pid <> pg_catalog.pg_backend_pid()"
+             "   AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d"
+             "                      WHERE d.datname = pg_catalog.current_database())",
+             {Param::of(std::vector<std::uint32_t>{oid})}))
+        out += (out.empty() ? "" : ", ") + std::string("pid ") + std::to_string(row.int64(0)) + " (role " +
+               row.text(1) + ")";
+    return out.empty() ? "another session" : out;
+}
+
+}  // namespace
+
+bool lock_relation(std::uint32_t oid, const std::string& schema, const std::string& name, bool exclusive,
+                   std::size_t planned) {
+    Oid relid = oid;
+    bool got;
+    try {
+        got = guarded([relid, exclusive]() noexcept {
+            if (exclusive) return ConditionalLockRelationOid(relid, AccessExclusiveLock);
+            LockRelationOid(relid, AccessShareLock);
+            return true;
+        });
+    } catch (const Error& e) {
+        auto* ed = static_cast<ErrorData*>(e.edata());
+        if (ed->sqlerrcode != ERRCODE_OUT_OF_MEMORY) throw;
+        throw UserError("53200",
+                        "pg_sync_roles: the " + std::to_string(planned) +
+                            " relations this sync changes the owner of need more locks than one transaction can hold",
+                        "ALTER ... OWNER locks each relation (and its indexes) until the end of the transaction.",
+                        "Raise max_locks_per_transaction (now " +
+                            std::string(GetConfigOption("max_locks_per_transaction", false, false)) +
+                            ") and restart the server, or declare fewer changes per sync.");
+    }
+    if (!got)
+        throw UserError("55P03", "pg_sync_roles: could not lock \"" + schema + "\".\"" + name +
+                                     "\" to change its owner: it is in use by " + lock_holders(oid),
+                        "sync does not wait for a lock held by another session: nothing was changed.",
+                        "End that session (pg_terminate_backend) or wait for it, then sync again.");
+    const char* s = schema.c_str();
+    const char* n = name.c_str();
+    return guarded([relid, s, n]() noexcept {
+        HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+        if (!HeapTupleIsValid(tuple)) return false;
+        auto* form = (Form_pg_class)GETSTRUCT(tuple);
+        bool same = strcmp(NameStr(form->relname), n) == 0;
+        if (same) {
+            char* nsp = get_namespace_name(form->relnamespace);
+            same = nsp && strcmp(nsp, s) == 0;
+        }
+        ReleaseSysCache(tuple);
+        return same;
     });
 }
 

@@ -81,6 +81,21 @@ std::string quote_literal(const std::string& value);
 // cancellable, released at the end of the transaction.
 void advisory_xact_lock(std::int64_t key);
 
+// The lock every changing sync takes first, whatever its lock_key: a lock on
+// the shared object (pg_authid, 0), which names no role, so it is the
+// extension's own and cluster-wide (roles are).  Two syncs that touch the
+// same roles, in any database, never run at once.
+void lock_syncs();
+
+// Locks a relation a plan changes, before anything changes.  `exclusive`
+// (for ALTER ... OWNER) does not wait: a session holding any lock on it makes
+// this an error (55P03) that names that session; running out of lock space
+// is an error (53200) that names the setting to raise.  Otherwise it waits as
+// GRANT would.  Returns false when the relation is gone, or no longer has
+// that schema and name (dropped or renamed since it was planned).
+bool lock_relation(std::uint32_t oid, const std::string& schema, const std::string& name, bool exclusive,
+                   std::size_t planned);
+
 // 8 lowercase hex digits from pg_strong_random.
 std::string random_hex8();
 

@@ -8,8 +8,10 @@ extern "C" {
 #include "catalog/pg_collation.h"
 #include "commands/user.h"
 #include "libpq/crypt.h"
+#include "miscadmin.h"
 #include "regex/regex.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/timestamp.h"
 }
 
@@ -26,6 +28,28 @@ std::string input_error(const Error& e) {
         throw e;
     return ed->message ? ed->message : "invalid value";
 }
+
+// An instant as ISO 8601 in UTC ("2030-12-30 16:00:00+00", "infinity"):
+// timestamptz_in reads it back as the same instant whatever the session's
+// DateStyle and TimeZone.  timestamptz_out would print it in those, and
+// read back, "31/12/2030 00:00:00 CST" is US Central time.
+std::string utc_text(TimestampTz ts) {
+    char buf[MAXDATELEN + 1];
+    bool ok = guarded([ts, &buf]() noexcept {
+        if (TIMESTAMP_NOT_FINITE(ts)) {
+            EncodeSpecialTimestamp(ts, buf);
+            return true;
+        }
+        struct pg_tm tm;
+        fsec_t fsec;
+        if (timestamp2tm(ts, nullptr, &tm, &fsec, nullptr, nullptr) != 0) return false;
+        tm.tm_isdst = 0;  // a zone, UTC: otherwise no offset is printed
+        EncodeDateTime(&tm, fsec, true, 0, nullptr, USE_ISO_DATES, buf);
+        return true;
+    });
+    if (!ok) throw UserError("22008", "timestamp out of range");
+    return buf;
+}
 }  // namespace
 
 std::optional<Timestamp> parse_timestamptz(const std::string& text, std::string* error) {
@@ -39,10 +63,7 @@ std::optional<Timestamp> parse_timestamptz(const std::string& text, std::string*
         Timestamp out;
         out.value = ts;
         out.infinite = TIMESTAMP_IS_NOEND(ts);
-        out.text = guarded([ts]() noexcept {
-            return (const char*)DatumGetCString(
-                DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(ts)));
-        });
+        out.text = utc_text(ts);
         return out;
     } catch (const Error& e) {
         *error = input_error(e);

@@ -12,7 +12,7 @@ namespace pgsr::pg {
 
 struct Timestamp {
     std::int64_t value = 0;  // TimestampTz
-    std::string text;        // as timestamptz_out prints it
+    std::string text;        // ISO 8601 in UTC: the same instant under any DateStyle and TimeZone
     bool infinite = false;
 };
 

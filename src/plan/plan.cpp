@@ -9,6 +9,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <type_traits>
 
 namespace pgsr::plan {
 
@@ -58,6 +59,15 @@ std::string local_role_prefix(Oid database_oid, spec::Kind kind) {
 std::string intermediate_name_pattern() {
     return "^(_pgsr_global_database_connect_|_pgsr_local_[0-9]+_(schema_usage|schema_create|table_select)_)"
            "[0-9a-f]{8}$";
+}
+
+std::string recipient_prefix() { return "_pgsr_owner_"; }
+std::string recipient_name_pattern() { return "^_pgsr_owner_[0-9a-f]{8}$"; }
+std::string recipient_marker(const std::string& former_owner, Oid oid) {
+    std::string name = "\"";
+    for (char c : former_owner) name += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return std::string(kMarkerPrefix) + "owner of what was taken from role " + name + "\" [pg_authid " +
+           std::to_string(oid) + "]";
 }
 
 namespace {
@@ -270,7 +280,9 @@ public:
         for (const DesiredRole& role : req_.roles) wants.push_back(resolve_ownership(role));
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_schema_owners(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_table_owners(req_.roles[i], wants[i]);
+        for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_taking(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) resolve_grants(req_.roles[i], wants[i]);
+        plan_foreign_grants();
         for (std::size_t i = 0; i < req_.roles.size(); ++i) {
             plan_direct_privileges(req_.roles[i].name, wants[i]);
             plan_login(req_.roles[i]);
@@ -284,34 +296,163 @@ private:
 
     void create_role_if_missing(const std::string& name) {
         if (snap_.role_exists(name) || !created_.insert(name).second) return;
-        roles_.push_back(CreateRole{name});
+        create_role(roles_, name);
     }
 
-    // The caller will act with the rights of `role` (as the owner of what
-    // `what` names, or to make it an owner): grant it for the call if the
-    // caller lacks them.  A superuser's rights cannot be granted to a
-    // non-superuser; GRANT would only warn, so this is an error up front.
-    // Making a role an owner only needs membership in it (`membership_enough`);
-    // acting as an owner needs its privileges, which a NOINHERIT member
-    // lacks (GRANT would again only warn).
-    void need_rights_of(const std::string& role, const std::string& what, bool membership_enough = false) {
-        if (snap_.caller.superuser || role == snap_.caller.name) return;
-        auto it = snap_.standing.find(role);
-        Standing st = it == snap_.standing.end() ? Standing{} : it->second;
-        if (st.has_privileges || (st.direct_member && membership_enough)) return;
-        if (st.direct_member) {
-            if (!error_)
-                error_ = spec::Error{"42501", "permission denied to change " + what + ": the caller is a member of its owner \"" +
-                                                  role + "\" but does not inherit its privileges"};
+    // ------------------------------------------------------ acting roles
+
+    void fail(std::string sqlstate, std::string message, std::string detail = {}, std::string hint = {}) {
+        if (!error_) error_ = spec::Error{std::move(sqlstate), std::move(message), std::move(detail), std::move(hint)};
+    }
+
+    Standing standing_of(const std::string& role) const {
+        if (auto it = snap_.standing.find(role); it != snap_.standing.end()) return it->second;
+        Standing st;
+        // A role this plan creates: from 16 on its creator holds ADMIN OPTION on it.
+        if (created_.count(role)) st.admin = snap_.server.role_options;
+        return st;
+    }
+
+    // What the caller needs of a role: to SET ROLE to it (and so act as
+    // exactly that role), or to use its privileges (ALTER ... OWNER checks
+    // that the current user has the old owner's privileges).  What the caller
+    // lacks is borrowed for the call: granted to it first, taken back last,
+    // and only where it could grant it to itself by hand.  Otherwise the plan
+    // is an error (42501) before anything changes.
+    enum Need : int { kSet = 1, kPrivileges = 2 };
+
+    void borrow(const std::string& role, int need, const std::string& what) {
+        const Caller& caller = snap_.caller;
+        if (caller.superuser || role.empty() || role == caller.name) return;
+        Standing st = standing_of(role);
+        if (st.can_set) need &= ~kSet;
+        if (st.has_privileges) need &= ~kPrivileges;
+        if (!need) return;
+        std::string head = "permission denied to change " + what + ": ";
+        if (member_of_caller(role))
+            return fail("22023", "cannot change " + what + ": it needs the rights of \"" + role +
+                                     "\", which is (or is declared) a member of the calling role \"" + caller.name + "\"",
+                        "Lending it to the calling role would make a circular membership.",
+                        "Sync it from a role it is not a member of, or do not declare it a member of the calling role.");
+        if (st.superuser)
+            return fail("42501", head + "it needs the rights of \"" + role + "\", a superuser",
+                        "A role that is not a superuser cannot act as a superuser.");
+        if (!snap_.server.role_options) {
+            if ((need & kPrivileges) && !caller.inherit)
+                return fail("42501", head + "the calling role \"" + caller.name + "\" is NOINHERIT, so it cannot use the privileges of \"" + role + "\"",
+                            "On PostgreSQL 15 ALTER ... OWNER needs the privileges of the current owner, which a NOINHERIT role does not use.",
+                            "Call sync as a role with INHERIT.");
+            if (!caller.createrole && !st.admin)
+                return fail("42501", head + "the calling role \"" + caller.name + "\" cannot grant itself \"" + role + "\"",
+                            "It has neither CREATEROLE nor ADMIN OPTION on that role.",
+                            "GRANT " + quoted(role) + " TO " + quoted(caller.name) + ";");
+        } else if (!st.admin) {
+            bool inherit = (need & kPrivileges) != 0;
+            return fail("42501", head + "the calling role \"" + caller.name + "\" cannot act as role \"" + role + "\"",
+                        std::string("From PostgreSQL 16 on, a role is used through a membership with ") +
+                            (inherit ? "INHERIT" : "SET") +
+                            ", and only a role holding ADMIN OPTION on it may grant it (the caller has that on the roles it created).",
+                        "A superuser can run: GRANT " + quoted(role) + " TO " + quoted(caller.name) + " WITH INHERIT " +
+                            (inherit ? "TRUE" : "FALSE") + ", SET TRUE;");
+        }
+        borrowed_[role] |= need;
+    }
+
+    // Whether `role` is, or this request declares it, a member of the caller.
+    bool member_of_caller(const std::string& role) const {
+        if (state_of(role).member_of.count(snap_.caller.name) || standing_of(role).member_of_caller) return true;
+        for (const DesiredRole& r : req_.roles)
+            if (r.name == role)
+                for (const spec::Grant& g : r.grants)
+                    if (g.kind == spec::Kind::role_membership && g.role == snap_.caller.name) return true;
+        return false;
+    }
+
+    // Double-quoted for hints, as quote_ident would when needed (always here).
+    static std::string quoted(const std::string& s) { return dq(s); }
+
+    // Whether `role` can look up objects in schema `s` (name lookup needs USAGE).
+    bool has_usage(const std::string& role, const std::string& s) const {
+        if (standing_of(role).superuser) return true;
+        auto sc = snap_.schemas.find(s);
+        if (schema_owner(s) == role)  // an owner may have revoked its own USAGE
+            return sc == snap_.schemas.end() || sc->second.owner != role || !sc->second.owner_without_usage;
+        if (sc != snap_.schemas.end() && sc->second.owner == role) return false;  // taken from it by this plan
+        return snap_.usage.count({role, s}) || planned_usage_.count({role, s});
+    }
+
+    // The role a statement names as its acting role: none when it is the
+    // caller, or when a superuser caller acts as the object's owner (a
+    // superuser's GRANT and REVOKE are the owner's).
+    std::string as_role(const std::string& actor, const std::string& owner) const {
+        if (actor == snap_.caller.name) return {};
+        if (snap_.caller.superuser && actor == owner) return {};
+        return actor;
+    }
+
+    // Appends a GRANT or REVOKE that runs as `actor`.  `schema`, when not
+    // empty, is the object's schema: the actor needs USAGE on it to name the
+    // object, lent for this one statement by the schema's owner if it lacks it.
+    template <typename Stmt>
+    void acting(std::vector<Statement>& out, Stmt st, const std::string& actor, const std::string& owner,
+                const std::string& schema, const std::string& what) {
+        borrow(actor, kSet, what);
+        st.as_role = as_role(actor, owner);
+        std::string lookup = st.as_role.empty() ? snap_.caller.name : actor;
+        bool lend = !schema.empty() && !snap_.caller.superuser && !has_usage(lookup, schema) &&
+                    !(st.as_role.empty() && borrowed_privileges_have_usage(schema));
+        if (!lend) {
+            out.push_back(std::move(st));
             return;
         }
-        if (st.superuser) {
-            if (!error_)
-                error_ = spec::Error{"42501", "permission denied to change " + what + ": its owner \"" +
-                                                  role + "\" is a superuser"};
-            return;
+        lend_usage(out, std::move(st), lookup, schema);
+    }
+
+    void lend_usage(std::vector<Statement>& out, Statement st, const std::string& to, const std::string& schema) {
+        std::string so = schema_owner(schema);
+        borrow(so, kSet, schema_text(schema));
+        GrantPrivileges lent{{"USAGE"}, schema_ref(schema), to, as_role(so, so)};
+        RevokePrivileges back = revoke_of({"USAGE"}, schema_ref(schema), to, {}, false, false);
+        back.as_role = as_role(so, so);
+        back.give_back = true;
+        out.push_back(std::move(lent));
+        out.push_back(std::move(st));
+        out.push_back(std::move(back));
+    }
+
+    // ALTER ... OWNER runs as the caller, with the old owner's privileges
+    // (borrowed) and the right to make the new one an owner (borrowed).
+    void alter_owner(std::vector<Statement>& out, const ObjectRef& ref, const std::string& old_owner,
+                     const std::string& new_owner, const std::string& what) {
+        borrow(old_owner, kPrivileges, what);
+        borrow(new_owner, kSet, what);
+        AlterOwner st{ref, new_owner};
+        if (ref.schema.empty() || snap_.caller.superuser || has_usage(snap_.caller.name, ref.schema) ||
+            has_usage(old_owner, ref.schema))
+            out.push_back(std::move(st));
+        else
+            lend_usage(out, std::move(st), snap_.caller.name, ref.schema);
+    }
+
+    // Statements the caller runs as itself use the privileges of the roles it
+    // borrows them from (the old owners).
+    bool borrowed_privileges_have_usage(const std::string& s) const {
+        // On 15 a borrowed role's privileges come with it (for an INHERIT caller).
+        bool all = !snap_.server.role_options && snap_.caller.inherit;
+        for (const auto& [role, need] : borrowed_)
+            if ((all || (need & kPrivileges)) && has_usage(role, s)) return true;
+        return false;
+    }
+
+    // Creates a role.  From 16 on, createrole_self_grant may make the caller
+    // a member of it: that membership is taken back at once.
+    void create_role(std::vector<Statement>& out, const std::string& name) {
+        out.push_back(CreateRole{name});
+        if (snap_.server.self_grant && !snap_.caller.superuser) {
+            RevokeRoles r{{name}, {snap_.caller.name}};
+            r.granted_by = snap_.caller.name;
+            out.push_back(std::move(r));
         }
-        rights_.insert(role);
     }
 
     std::string new_role_name(const std::string& prefix) {
@@ -333,7 +474,7 @@ private:
     }
     static ObjectRef schema_ref(const std::string& s) { return ObjectRef{ObjectType::schema, "", s}; }
     static ObjectRef relation_ref(const Relation& r) {
-        return ObjectRef{relation_type(r.relkind), r.schema, r.name};
+        return ObjectRef{relation_type(r.relkind), r.schema, r.name, r.oid};
     }
 
     const RoleState& state_of(const std::string& name) const {
@@ -358,6 +499,22 @@ private:
     const Relation* relation(Oid oid) const {
         auto it = snap_.relations.find(oid);
         return it == snap_.relations.end() ? nullptr : &it->second;
+    }
+
+    // A privilege GRANT or REVOKE on an object, as `actor`.
+    void grant_on(std::vector<Statement>& out, GrantPrivileges g, const std::string& actor, const std::string& owner,
+                  const std::string& what) {
+        std::string schema = g.object.type == ObjectType::schema || g.object.type == ObjectType::database
+                                 ? std::string() : g.object.schema;
+        if (g.object.type == ObjectType::schema && !g.grantee.empty() && g.privileges.size() == 1 && g.privileges[0] == "USAGE")
+            planned_usage_.insert({g.grantee, g.object.name});
+        acting(out, std::move(g), actor, owner, schema, what);
+    }
+    void revoke_on(std::vector<Statement>& out, RevokePrivileges r, const std::string& actor,
+                   const std::string& owner, const std::string& what) {
+        std::string schema = r.object.type == ObjectType::schema || r.object.type == ObjectType::database
+                                 ? std::string() : r.object.schema;
+        acting(out, std::move(r), actor, owner, schema, what);
     }
 
     // ----------------------------------------------------------- ownership
@@ -398,28 +555,15 @@ private:
         for (const std::string& s : w.own_schemas) {
             auto it = snap_.schemas.find(s);
             if (it == snap_.schemas.end()) {
+                borrow(r, kSet, schema_text(s));  // CREATE SCHEMA ... AUTHORIZATION r
                 schemas_.push_back(CreateSchema{s, r});
                 created_schemas_.insert(s);
             } else if (it->second.owner != r) {
-                need_rights_of(it->second.owner, schema_text(s));
-                schemas_.push_back(AlterOwner{schema_ref(s), r});
+                alter_owner(schemas_, schema_ref(s), it->second.owner, r, schema_text(s));
             } else {
                 continue;
             }
-            need_rights_of(r, schema_text(s), true);  // to make it an owner
             schema_owner_[s] = r;
-        }
-        // Schemas it owns and no longer declares go back to the caller.
-        auto touched = snap_.touched_schemas.find(r);
-        if (touched == snap_.touched_schemas.end()) return;
-        for (const std::string& s : touched->second) {
-            auto it = snap_.schemas.find(s);
-            if (it == snap_.schemas.end()) continue;
-            const Schema& sc = it->second;
-            if (sc.owner != r || w.own_schemas.count(s) || claimed_by_other(r, owned_key(s))) continue;
-            need_rights_of(r, schema_text(s));
-            schemas_.push_back(AlterOwner{schema_ref(s), snap_.caller.name});
-            schema_owner_[s] = snap_.caller.name;
         }
     }
 
@@ -441,45 +585,150 @@ private:
         return false;
     }
 
+    // ALTER ... OWNER needs the new owner to have CREATE on the schema: lent
+    // here by the schema's owner.  For a target it is taken back with its
+    // other direct privileges (unless declared); for a recipient, at the end
+    // of the ownership phase.
+    void lend_create(std::vector<Statement>& out, const std::string& to, const std::string& schema) {
+        if (snap_.caller.superuser || schema_owner(schema) == to || has_direct(to, schema, "CREATE")) return;
+        std::string so = schema_owner(schema);
+        grant_on(out, GrantPrivileges{{"CREATE"}, schema_ref(schema), to, {}}, so, so, schema_text(schema));
+        temporary_create_.insert({to, schema});
+    }
+
     void plan_table_owners(const DesiredRole& role, const Wants& w) {
         const std::string& r = role.name;
         for (Oid oid : w.own_relations) {
             const Relation* found = relation(oid);
             if (!found || found->owner == r) continue;
             const Relation& rel = *found;
-            // ALTER ... OWNER needs the new owner to have CREATE on the
-            // schema; it is given here and taken back with the other direct
-            // privileges unless schema_create is declared direct.
-            std::string so = schema_owner(rel.schema);
-            if (!snap_.caller.superuser && so != r && !has_direct(r, rel.schema, "CREATE")) {
-                need_rights_of(so, schema_text(rel.schema));
-                tables_.push_back(GrantPrivileges{{"CREATE"}, schema_ref(rel.schema), r});
-                temporary_create_.insert({r, rel.schema});
-            }
-            need_rights_of(rel.owner, relation_text(rel));
-            need_rights_of(r, relation_text(rel), true);
-            tables_.push_back(AlterOwner{relation_ref(rel), r});
+            lend_create(tables_, r, rel.schema);
+            alter_owner(tables_, relation_ref(rel), rel.owner, r, relation_text(rel));
             set_relation_owner(rel, r);
         }
-        auto touched = snap_.touched_relations.find(r);
-        if (touched == snap_.touched_relations.end()) return;
-        for (Oid oid : touched->second) {
-            auto it = snap_.relations.find(oid);
-            if (it == snap_.relations.end()) continue;
-            const Relation& rel = it->second;
-            // A sequence owned by a column changes owner with its table.
-            if (rel.owner != r || rel.linked || w.own_relations.count(oid) ||
-                req_.preserve_schemas.count(rel.schema) || claimed_by_other(r, owned_key(rel.schema, rel.name)))
-                continue;
-            need_rights_of(r, relation_text(rel));
-            // The new owner, the caller, needs CREATE on the schema too.
-            std::string so = schema_owner(rel.schema);
-            auto sc = snap_.schemas.find(rel.schema);
-            if (so != snap_.caller.name && sc != snap_.schemas.end() && !sc->second.caller_can_create)
-                need_rights_of(so, schema_text(rel.schema));
-            tables_.push_back(AlterOwner{relation_ref(rel), snap_.caller.name});
-            set_relation_owner(rel, snap_.caller.name);
+    }
+
+    // ------------------------------------------------------------ taking
+
+    // What a role owns and the document no longer gives it goes to its
+    // recipient: a role made for it, with no privileges, no members and no
+    // login.  So nothing the role made (a view, a rule, an index expression,
+    // a trigger, a default) ever runs or reads with more rights than hers,
+    // and never with the caller's.  The grants she made on those objects go
+    // first, as her (after ALTER ... OWNER they would be the recipient's);
+    // the grant an intermediate role made for the object holds is kept, so
+    // its other readers keep it.  A sequence she owns stays hers, as in the
+    // Python library (one owned by a table column moves with its table).
+    void plan_taking(const DesiredRole& role, const Wants& w) {
+        const std::string& r = role.name;
+        std::vector<const Relation*> rels;
+        if (auto t = snap_.touched_relations.find(r); t != snap_.touched_relations.end())
+            for (Oid oid : t->second) {
+                const Relation* rel = relation(oid);
+                if (!rel || rel->owner != r || rel->linked || rel->relkind == 'S' || w.own_relations.count(oid) ||
+                    req_.preserve_schemas.count(rel->schema) || claimed_by_other(r, owned_key(rel->schema, rel->name)))
+                    continue;
+                rels.push_back(rel);
+            }
+        std::vector<std::string> schemas;
+        if (auto t = snap_.touched_schemas.find(r); t != snap_.touched_schemas.end())
+            for (const std::string& s : t->second) {
+                auto it = snap_.schemas.find(s);
+                if (it == snap_.schemas.end() || it->second.owner != r || w.own_schemas.count(s) ||
+                    claimed_by_other(r, owned_key(s)))
+                    continue;
+                schemas.push_back(s);
+            }
+        if (rels.empty() && schemas.empty()) return;
+        std::string to = recipient_of(r);
+
+        for (const Relation* rel : rels) {
+            revoke_grants_of(r, relation_ref(*rel), rel->acl, kept_intermediate(*rel), relation_text(*rel));
+            revoke_column_grants_of(r, *rel);
+            for (Oid seq : rel->owned_sequences)  // they move with their table
+                if (const Relation* s = relation(seq); s && s->owner == r)
+                    revoke_grants_of(r, relation_ref(*s), s->acl, kept_intermediate(*s), relation_text(*s));
         }
+        for (const std::string& s : schemas) {
+            const Schema& sc = snap_.schemas.at(s);
+            std::set<std::pair<std::string, std::string>> keep;
+            for (spec::Kind k : {spec::Kind::schema_usage, spec::Kind::schema_create})
+                if (auto i = intermediate_in_acl(sc.acl, local_role_prefix(snap_.database_oid, k), kind_privilege(k),
+                                                 "pg_namespace", sc.oid, snap_.intermediates))
+                    keep.insert({*i, kind_privilege(k)});
+            revoke_grants_of(r, schema_ref(s), sc.acl, keep, schema_text(s));
+        }
+        std::set<std::string> lent;
+        for (const Relation* rel : rels) {
+            if (!temporary_create_.count({to, rel->schema})) {
+                lend_create(taking_, to, rel->schema);
+                if (temporary_create_.count({to, rel->schema})) lent.insert(rel->schema);
+            }
+            alter_owner(taking_, relation_ref(*rel), r, to, relation_text(*rel));
+            set_relation_owner(*rel, to);
+        }
+        for (const std::string& s : schemas) {
+            alter_owner(taking_, schema_ref(s), r, to, schema_text(s));
+            schema_owner_[s] = to;
+        }
+        // CREATE lent to the recipient goes back (unless it owns the schema now).
+        for (const std::string& s : lent) {
+            temporary_create_.erase({to, s});
+            std::string so = schema_owner(s);
+            if (so == to) continue;
+            RevokePrivileges back = revoke_of({"CREATE"}, schema_ref(s), to, {}, false, false);
+            back.give_back = true;
+            revoke_on(taking_, std::move(back), so, so, schema_text(s));
+        }
+    }
+
+    // The grant a relation's trusted intermediate role holds: kept when its
+    // owner changes, so that its other readers keep it.
+    std::set<std::pair<std::string, std::string>> kept_intermediate(const Relation& rel) const {
+        std::set<std::pair<std::string, std::string>> keep;
+        if (auto i = intermediate_in_acl(rel.acl, local_role_prefix(snap_.database_oid, spec::Kind::table_select),
+                                         "SELECT", "pg_class", rel.oid, snap_.intermediates))
+            keep.insert({*i, "SELECT"});
+        return keep;
+    }
+
+    // The recipient of what `role` owned: its trusted one, or a new one.
+    std::string recipient_of(const std::string& role) {
+        if (auto it = recipients_.find(role); it != recipients_.end()) return it->second;
+        std::string name;
+        auto found = snap_.recipients.find(role);
+        if (found != snap_.recipients.end() && found->second.trusted) {
+            name = found->second.name;
+        } else {
+            name = new_role_name(recipient_prefix());
+            create_role(roles_, name);
+            created_.insert(name);
+            roles_.push_back(CommentOnRole{name, recipient_marker(role, state_of(role).oid)});
+        }
+        recipients_[role] = name;
+        return name;
+    }
+
+    // Revokes, as `role`, every privilege it granted on an object to another
+    // role or to PUBLIC, with what was passed on from them (CASCADE); `keep`
+    // lists (grantee, privilege) entries left in place.
+    void revoke_grants_of(const std::string& role, const ObjectRef& ref, const std::vector<AclEntry>& acl,
+                          const std::set<std::pair<std::string, std::string>>& keep, const std::string& what) {
+        std::map<std::string, PrivilegeSet> by_grantee;
+        for (const AclEntry& e : acl)
+            if (e.grantor == role && e.grantee != role && !keep.count({e.grantee, e.privilege}))
+                by_grantee[e.grantee].insert(e.privilege);
+        for (const auto& [grantee, privs] : by_grantee)
+            revoke_on(taking_, revoke_of(sorted(privs), ref, grantee, {}, false, true), role, role, what);
+    }
+
+    void revoke_column_grants_of(const std::string& role, const Relation& rel) {
+        std::map<std::string, std::set<std::string>> by_grantee;
+        for (const ColumnAclEntry& c : rel.columns)
+            if (c.entry.grantor == role && c.entry.grantee != role) by_grantee[c.entry.grantee].insert(c.column);
+        for (const auto& [grantee, cols] : by_grantee)
+            revoke_on(taking_, revoke_of({"ALL"}, relation_ref(rel), grantee, sorted(cols), false, true), role, role,
+                      relation_text(rel));
     }
 
     // ----------------------------------------------------------- grants
@@ -498,11 +747,11 @@ private:
             db->second.acl, connect_role_prefix(), "CONNECT", "pg_database", db->second.oid, snap_.intermediates);
         std::string name = existing ? *existing : new_role_name(connect_role_prefix());
         if (!existing) {
-            intermediates_.push_back(CreateRole{name});
+            create_role(intermediates_, name);
+            created_.insert(name);
             intermediates_.push_back(CommentOnRole{name, marker});
-            intermediates_.push_back(
-                GrantPrivileges{{"CONNECT"}, ObjectRef{ObjectType::database, "", g.database}, name});
-            need_rights_of(db->second.owner, "database \"" + g.database + "\"");
+            grant_on(intermediates_, GrantPrivileges{{"CONNECT"}, ObjectRef{ObjectType::database, "", g.database}, name, {}},
+                     db->second.owner, db->second.owner, "database \"" + g.database + "\"");
         }
         intermediates_by_object_[key] = name;
         return name;
@@ -520,10 +769,11 @@ private:
                                                                   "pg_namespace", sc.oid, snap_.intermediates);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
-            intermediates_.push_back(CreateRole{name});
+            create_role(intermediates_, name);
+            created_.insert(name);
             intermediates_.push_back(CommentOnRole{name, marker});
-            intermediates_.push_back(GrantPrivileges{{kind_privilege(kind)}, schema_ref(s), name});
-            need_rights_of(schema_owner(s), schema_text(s));
+            grant_on(intermediates_, GrantPrivileges{{kind_privilege(kind)}, schema_ref(s), name, {}}, schema_owner(s),
+                     schema_owner(s), schema_text(s));
         }
         intermediates_by_object_[key] = name;
         return name;
@@ -540,10 +790,12 @@ private:
             intermediate_in_acl(rel.acl, prefix, "SELECT", "pg_class", rel.oid, snap_.intermediates);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
-            intermediates_.push_back(CreateRole{name});
+            create_role(intermediates_, name);
+            created_.insert(name);
             intermediates_.push_back(CommentOnRole{name, marker});
-            intermediates_.push_back(GrantPrivileges{{"SELECT"}, relation_ref(rel), name});
-            need_rights_of(relation_owner(rel.oid), relation_text(rel));
+            std::string owner = relation_owner(rel.oid);
+            grant_on(intermediates_, GrantPrivileges{{"SELECT"}, relation_ref(rel), name, {}}, owner, owner,
+                     relation_text(rel));
         }
         intermediates_by_object_[key] = name;
         return name;
@@ -569,7 +821,8 @@ private:
     // A NOINHERIT role gets nothing from membership of an intermediate role:
     // checked where one would be granted.
     void check_inherits(const DesiredRole& role, const spec::Grant& g) {
-        if (error_ || state_of(role.name).inherit) return;
+        // From 16 on, intermediate memberships are granted WITH INHERIT TRUE.
+        if (error_ || state_of(role.name).inherit || snap_.server.role_options) return;
         error_ = spec::Error{
             "22023", spec::element_path(role.path, g.index) + ": role \"" + role.name +
                          "\" is NOINHERIT, so the privileges of intermediate roles would not apply to it" +
@@ -657,22 +910,14 @@ private:
         std::set_difference(want.begin(), want.end(), held.begin(), held.end(),
                             std::inserter(missing, missing.end()));
         if (missing.empty()) return;
-        need_rights_of(owner, what);
-        privileges_.push_back(GrantPrivileges{sorted(missing), ref, role});
+        grant_on(privileges_, GrantPrivileges{sorted(missing), ref, role, {}}, owner, owner, what);
     }
 
-    // A REVOKE removes only what its grantor granted: the owner's grants as
-    // the owner (or one with its rights), another grantor's as that role.
+    // A REVOKE removes only what its grantor granted: it runs as that role
+    // (the owner for the owner's grants).
     void revoke_as(const std::string& grantor, const std::string& owner, const std::string& what,
                    RevokePrivileges revoke) {
-        if (grantor == owner) {
-            need_rights_of(owner, what);
-            privileges_.push_back(std::move(revoke));
-            return;
-        }
-        need_rights_of(grantor, what, true);  // SET ROLE needs membership only
-        revoke.as_role = grantor;
-        privileges_.push_back(std::move(revoke));
+        revoke_on(privileges_, std::move(revoke), grantor, owner, what);
     }
 
     void plan_direct_privileges(const std::string& role, const Wants& w) {
@@ -716,6 +961,27 @@ private:
         }
     }
 
+    // Another database's intermediate roles hold nothing here (a copy of that
+    // database names them in its ACLs): what they hold is revoked, as its
+    // grantor, and this database's own intermediate roles hold it instead.
+    // Their memberships are left to that database's syncs, so neither
+    // database takes access away in the other.
+    void plan_foreign_grants() {
+        auto revoke_all = [&](const std::vector<AclEntry>& acl, const ObjectRef& ref, const std::string& owner,
+                              const std::string& what) {
+            std::map<std::pair<std::string, std::string>, PrivilegeSet> by;  // (grantor, grantee)
+            for (const AclEntry& e : acl)
+                if (snap_.foreign_intermediates.count(e.grantee)) by[{e.grantor, e.grantee}].insert(e.privilege);
+            for (const auto& [key, privs] : by)
+                revoke_on(privileges_, revoke_of(sorted(privs), ref, key.second, {}, false, true), key.first, owner,
+                          what);
+        };
+        if (snap_.foreign_intermediates.empty()) return;
+        for (const auto& [name, sc] : snap_.schemas) revoke_all(sc.acl, schema_ref(name), schema_owner(name), schema_text(name));
+        for (const auto& [oid, rel] : snap_.relations)
+            revoke_all(rel.acl, relation_ref(rel), relation_owner(oid), relation_text(rel));
+    }
+
     // Column privileges are never declared: all of them go.
     void revoke_columns(const std::string& role, const Relation& rel, const std::string& owner) {
         std::map<std::string, std::set<std::string>> by_grantor;
@@ -752,20 +1018,75 @@ private:
     // revoking them here would undo its syncs, and its syncs these.
     bool other_databases(const std::string& role) const { return snap_.foreign_intermediates.count(role) != 0; }
 
+    static bool is_intermediate(const std::string& role) {
+        return role.rfind("_pgsr_global_", 0) == 0 || role.rfind("_pgsr_local_", 0) == 0;
+    }
+
+    // Granting or revoking a membership: on 15, CREATEROLE is enough for a
+    // role that is not a superuser; from 16 on, the caller needs ADMIN OPTION
+    // on the role (it has it on the roles it created).
+    void check_admin(const std::string& role, const std::string& member, bool grant) {
+        const Caller& caller = snap_.caller;
+        if (caller.superuser || created_.count(role)) return;
+        Standing st = standing_of(role);
+        std::string what = std::string(grant ? "grant" : "revoke") + " membership of \"" + member + "\" in \"" + role + "\"";
+        if (st.superuser)
+            return fail("42501", "permission denied to " + what + ": \"" + role + "\" is a superuser");
+        if (!snap_.server.role_options || st.admin) return;
+        fail("42501", "permission denied to " + what + ": the calling role \"" + caller.name + "\" has no ADMIN OPTION on \"" + role + "\"",
+             "From PostgreSQL 16 on, only a role with ADMIN OPTION on a role may grant or revoke it.",
+             "A superuser can run: GRANT " + quoted(role) + " TO " + quoted(caller.name) + " WITH ADMIN OPTION, INHERIT FALSE, SET FALSE;");
+    }
+
     void plan_memberships(const std::string& member, const std::set<std::string>& wanted) {
         const RoleState& st = state_of(member);
-        std::vector<std::string> to_grant, to_revoke, admin;
-        std::set_difference(wanted.begin(), wanted.end(), st.member_of.begin(), st.member_of.end(),
-                            std::back_inserter(to_grant));
-        for (const std::string& r : st.member_of) {
-            if (wanted.count(r)) {
-                if (st.admin_of.count(r)) admin.push_back(r);  // ADMIN OPTION is never declared
-            } else if (!other_databases(r)) {
-                to_revoke.push_back(r);
+        bool options = snap_.server.role_options;
+        std::vector<std::string> admin;
+        for (const std::string& r : wanted) {
+            bool intermediate = is_intermediate(r);
+            if (!st.member_of.count(r)) {
+                check_admin(r, member, true);
+                // From 16 on, INHERIT is per membership: an intermediate role
+                // is useful only with it, whatever the member's rolinherit.
+                (options && intermediate ? grant_inherit_sets_ : grant_sets_)[{r}].push_back(member);
+                continue;
+            }
+            if (st.admin_of.count(r)) admin.push_back(r);  // ADMIN OPTION is never declared
+            if (!options) continue;
+            // An existing membership without the options declared: brought to them.
+            if (intermediate && !st.inherits.count(r)) {
+                check_admin(r, member, true);
+                grant_inherit_sets_[{r}].push_back(member);
+            } else if (!intermediate && !st.settable.count(r)) {
+                check_admin(r, member, true);
+                GrantRoles g{{r}, {member}};
+                g.set = true;
+                memberships_.push_back(std::move(g));
             }
         }
-        if (!to_grant.empty()) grant_sets_[to_grant].push_back(member);
-        if (!to_revoke.empty()) revoke_sets_[to_revoke].push_back(member);
+        for (const std::string& r : st.member_of) {
+            if (wanted.count(r) || other_databases(r)) continue;
+            check_admin(r, member, false);
+            if (!options) {
+                revoke_sets_[{std::string(), {r}}].push_back(member);
+                continue;
+            }
+            // 16+: one row per grantor, and a REVOKE removes only its grantor's.
+            auto g = st.grantors.find(r);
+            std::set<std::string> grantors = g == st.grantors.end() ? std::set<std::string>{} : g->second;
+            if (grantors.empty()) grantors.insert(snap_.caller.name);
+            for (const std::string& grantor : grantors) {
+                if (grantor != snap_.caller.name && !snap_.caller.superuser && !standing_of(grantor).has_privileges) {
+                    fail("42501", "permission denied to revoke membership of \"" + member + "\" in \"" + r +
+                                      "\": it was granted by \"" + grantor + "\"",
+                         "From PostgreSQL 16 on, a membership is revoked by its grantor, or by a role with the grantor's privileges.",
+                         "Revoke it by hand as a superuser: REVOKE " + quoted(r) + " FROM " + quoted(member) +
+                             " GRANTED BY " + quoted(grantor) + ";");
+                    continue;
+                }
+                revoke_sets_[{grantor, {r}}].push_back(member);
+            }
+        }
         if (!admin.empty()) admin_sets_[admin].push_back(member);
     }
 
@@ -773,13 +1094,78 @@ private:
 
     // Members that get exactly the same roles share statements: 4,000 new
     // users given the same three roles take a handful of GRANTs, not 4,000.
+    // Sets are keyed by role (one role per key here), so members given the
+    // same role share a statement.
     template <typename Stmt>
     void emit_memberships(const std::map<std::vector<std::string>, std::vector<std::string>>& sets,
-                          std::vector<Statement>& out) {
-        for (const auto& [roles, members] : sets)
+                          std::vector<Statement>& out, std::optional<bool> inherit = std::nullopt) {
+        for (const auto& [roles, members] : merged(sets))
             for (const auto& role_chunk : chunks(roles, kMembershipChunk))
-                for (const auto& member_chunk : chunks(members, kMembershipChunk))
-                    out.push_back(Stmt{role_chunk, member_chunk});
+                for (const auto& member_chunk : chunks(members, kMembershipChunk)) {
+                    Stmt st{role_chunk, member_chunk};
+                    if constexpr (std::is_same_v<Stmt, GrantRoles>) st.inherit = inherit;
+                    out.push_back(std::move(st));
+                }
+    }
+
+    // role -> members  becomes  members -> roles  grouped back into
+    // (roles, members) pairs with identical member sets.
+    static std::map<std::vector<std::string>, std::vector<std::string>> merged(
+        const std::map<std::vector<std::string>, std::vector<std::string>>& sets) {
+        std::map<std::string, std::set<std::string>> roles_of;
+        for (const auto& [roles, members] : sets)
+            for (const auto& m : members) roles_of[m].insert(roles.begin(), roles.end());
+        std::map<std::vector<std::string>, std::vector<std::string>> out;
+        for (const auto& [m, roles] : roles_of) out[{roles.begin(), roles.end()}].push_back(m);
+        return out;
+    }
+
+    // The caller's borrowed rights: granted for the call, then taken back (a
+    // changed own row of the membership gets its options back instead).
+    void emit_borrowing(std::vector<Statement>& grants, std::vector<Statement>& returns) {
+        const std::string& caller = snap_.caller.name;
+        std::map<std::pair<bool, bool>, std::vector<std::string>> by_options;
+        for (const auto& [role, need] : borrowed_) {
+            bool inherit = (need & kPrivileges) != 0, set = (need & kSet) != 0;
+            if (!snap_.server.role_options) inherit = set = false;
+            by_options[{inherit, set}].push_back(role);
+        }
+        std::vector<std::string> plain;
+        // The caller's own row of a membership keeps the options it had.
+        std::map<std::pair<bool, bool>, std::vector<std::string>> regrouped;
+        for (const auto& [opts, roles] : by_options)
+            for (const std::string& role : roles) {
+                auto own = standing_of(role).own_row;
+                if (snap_.server.role_options && own)
+                    regrouped[{opts.first || own->first, opts.second || own->second}].push_back(role);
+                else
+                    regrouped[opts].push_back(role);
+            }
+        for (const auto& [opts, roles] : regrouped)
+            for (const auto& c : chunks(roles, kMembershipChunk)) {
+                GrantRoles g{c, {caller}};
+                if (snap_.server.role_options) {
+                    g.inherit = opts.first;
+                    g.set = opts.second;
+                }
+                grants.push_back(std::move(g));
+            }
+        for (const auto& [role, need] : borrowed_) {
+            Standing st = standing_of(role);
+            if (snap_.server.role_options && st.own_row) {
+                GrantRoles g{{role}, {caller}};
+                g.inherit = st.own_row->first;
+                g.set = st.own_row->second;
+                returns.push_back(std::move(g));
+            } else {
+                plain.push_back(role);
+            }
+        }
+        for (const auto& c : chunks(plain, kMembershipChunk)) {
+            RevokeRoles r{c, {caller}};
+            r.give_back = true;
+            returns.push_back(std::move(r));
+        }
     }
 
     Plan assemble() {
@@ -787,27 +1173,44 @@ private:
         auto append = [&](std::vector<Statement>& v) {
             for (Statement& s : v) p.statements.push_back(std::move(s));
         };
+        std::vector<Statement> lend, give_back;
+        emit_borrowing(lend, give_back);
         append(roles_);
-        std::vector<std::string> rights(rights_.begin(), rights_.end());
-        for (const auto& c : chunks(rights, kMembershipChunk))
-            p.statements.push_back(GrantRoles{c, {snap_.caller.name}});
+        append(lend);
         append(schemas_);
         append(tables_);
+        append(taking_);
         append(intermediates_);
+        // Memberships go before privileges: a role that passed on a
+        // privilege while it had its owner's rights through a membership
+        // still has every grant option implicitly, and REVOKE ... CASCADE
+        // from it would leave what it passed on.
+        std::vector<Statement> memberships, revoked;
+        std::map<std::string, std::map<std::vector<std::string>, std::vector<std::string>>> by_grantor;
+        for (const auto& [key, members] : revoke_sets_) by_grantor[key.first][key.second] = members;
+        for (const auto& [grantor, sets] : by_grantor) {
+            std::vector<Statement> out;
+            emit_memberships<RevokeRoles>(sets, out);
+            for (Statement& st : out) {
+                std::get<RevokeRoles>(st).granted_by = grantor;
+                revoked.push_back(std::move(st));
+            }
+        }
+        append(revoked);
         append(privileges_);
         append(logins_);
-        std::vector<Statement> memberships;
         emit_memberships<GrantRoles>(grant_sets_, memberships);
-        emit_memberships<RevokeRoles>(revoke_sets_, memberships);
+        emit_memberships<GrantRoles>(grant_inherit_sets_, memberships, true);
+        for (Statement& st : memberships_) memberships.push_back(std::move(st));
         std::vector<Statement> admin;
         emit_memberships<RevokeRoles>(admin_sets_, admin);
         for (Statement& st : admin) std::get<RevokeRoles>(st).admin_option = true;
         append(memberships);
         append(admin);
-        for (const auto& c : chunks(rights, kMembershipChunk))
-            p.statements.push_back(RevokeRoles{c, {snap_.caller.name}});
+        append(give_back);
         p.notices = std::move(notices_);
         p.error = error_;
+        if (p.error) p.statements.clear();
         return p;
     }
 
@@ -815,9 +1218,14 @@ private:
     const Snapshot& snap_;
     const NameSource& names_;
 
-    std::vector<Statement> roles_, schemas_, tables_, intermediates_, privileges_, logins_;
-    std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, revoke_sets_, admin_sets_;
-    std::set<std::string> created_, allocated_, rights_, created_schemas_;
+    std::vector<Statement> roles_, schemas_, tables_, taking_, intermediates_, privileges_, logins_, memberships_;
+    std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, grant_inherit_sets_, admin_sets_;
+    // (grantor on 16+, roles) -> members
+    std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> revoke_sets_;
+    std::set<std::string> created_, allocated_, created_schemas_;
+    std::map<std::string, int> borrowed_;  // role -> Need bits
+    std::map<std::string, std::string> recipients_;  // former owner -> recipient
+    std::set<std::pair<std::string, std::string>> planned_usage_;  // (role, schema) USAGE granted by this plan
     std::map<std::string, std::string> intermediates_by_object_;
     std::map<std::string, std::string> declared_owner_;  // owned_key -> role declaring it
     std::map<std::string, std::string> schema_owner_;  // owners this plan sets
@@ -837,6 +1245,44 @@ Plan drop_plan(const std::vector<std::string>& roles) {
     Plan p;
     for (const auto& c : chunks(roles, kMembershipChunk)) p.statements.push_back(DropRole{c});
     return p;
+}
+
+}  // namespace pgsr::plan
+
+namespace pgsr::plan {
+
+namespace {
+
+// What a revoke names, to find the same one in two plans.
+std::optional<std::string> revoke_key(const Statement& s) {
+    auto list = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& x : v) out += x + '\x1f';
+        return out;
+    };
+    if (auto* r = std::get_if<RevokePrivileges>(&s); r && r->give_back) return std::nullopt;
+    if (auto* r = std::get_if<RevokeRoles>(&s); r && r->give_back) return std::nullopt;
+    if (auto* r = std::get_if<RevokePrivileges>(&s))
+        return "P" + list(r->privileges) + '\x1e' + std::to_string(static_cast<int>(r->object.type)) + r->object.schema +
+               '\x1f' + r->object.name + '\x1e' + r->grantee + '\x1e' + list(r->columns) + (r->grant_option ? "G" : "") +
+               '\x1e' + r->as_role;
+    if (auto* r = std::get_if<RevokeRoles>(&s))
+        return "R" + list(r->roles) + '\x1e' + list(r->members) + (r->admin_option ? "A" : "") + '\x1e' + r->granted_by;
+    if (auto* r = std::get_if<RemoveLogin>(&s)) return "L" + r->role;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::size_t> ineffective_revokes(const Plan& before, const Plan& after) {
+    std::map<std::string, std::size_t> ran;
+    for (std::size_t i = 0; i < before.statements.size(); ++i)
+        if (auto k = revoke_key(before.statements[i])) ran.emplace(*k, i);
+    std::vector<std::size_t> out;
+    for (const Statement& s : after.statements)
+        if (auto k = revoke_key(s))
+            if (auto it = ran.find(*k); it != ran.end()) out.push_back(it->second);
+    return out;
 }
 
 }  // namespace pgsr::plan

@@ -31,6 +31,7 @@ struct ObjectRef {
     ObjectType type = ObjectType::table;
     std::string schema;  // tables and sequences only
     std::string name;
+    Oid oid = 0;         // relations: what the name meant when planned
     bool operator==(const ObjectRef& o) const {
         return type == o.type && schema == o.schema && name == o.name;
     }
@@ -47,19 +48,29 @@ struct SetLogin {
 struct RemoveLogin {
     std::string role;
 };
+// Role memberships.  Options (16+) are rendered only where set.
 struct GrantRoles {
     std::vector<std::string> roles;
     std::vector<std::string> members;
+    std::optional<bool> inherit;  // WITH INHERIT TRUE/FALSE
+    std::optional<bool> set;      // WITH SET TRUE/FALSE
 };
 struct RevokeRoles {
     std::vector<std::string> roles;
     std::vector<std::string> members;
     bool admin_option = false;  // REVOKE ADMIN OPTION FOR: the membership stays
+    std::string granted_by;     // 16+: the grantor whose row goes
+    bool give_back = false;     // returns what the caller borrowed for the call
 };
+// Every GRANT and REVOKE of privileges runs as exactly one role: `as_role`
+// (after SET ROLE, put back afterwards), or the caller when it is empty.
+// PostgreSQL records that role as the grantor, and a REVOKE removes only
+// what that role granted.
 struct GrantPrivileges {
     std::vector<std::string> privileges;
     ObjectRef object;
-    std::string grantee;
+    std::string grantee;  // empty: PUBLIC
+    std::string as_role;
 };
 struct RevokePrivileges {
     std::vector<std::string> privileges;
@@ -68,10 +79,8 @@ struct RevokePrivileges {
     std::vector<std::string> columns;  // column privileges: REVOKE ALL (columns)
     bool grant_option = false;         // REVOKE GRANT OPTION FOR: the privilege stays
     bool cascade = false;              // the grantee passed the privilege on
-    // What a role other than the owner granted, only that role can revoke on
-    // PostgreSQL 15 (GRANTED BY accepts only the current user): the REVOKE
-    // runs after SET ROLE to it, and the setting is put back afterwards.
-    std::string as_role;
+    std::string as_role;               // the grantor whose grant goes
+    bool give_back = false;            // returns what was lent for one statement
 };
 struct CreateSchema {
     std::string schema;
@@ -118,6 +127,10 @@ std::optional<spec::Error> validate(const Request& request);
 
 Plan make_plan(const Request& request, const Snapshot& snapshot, const NameSource& names);
 
+// The statements of `after` that are REVOKEs also in `before`: run, yet what
+// they name is still there.
+std::vector<std::size_t> ineffective_revokes(const Plan& before, const Plan& after);
+
 // drop_unused_roles: DROP ROLE statements for the given roles, in chunks.
 Plan drop_plan(const std::vector<std::string>& roles);
 
@@ -129,6 +142,12 @@ ObjectType relation_type(char relkind);
 std::string connect_role_prefix();
 std::string local_role_prefix(Oid database_oid, spec::Kind kind);
 std::string intermediate_name_pattern();
+
+// The recipient of what a role owned and no longer may: prefix + 8 hex, and
+// its marker names the former owner by oid.
+std::string recipient_prefix();
+std::string recipient_name_pattern();
+std::string recipient_marker(const std::string& former_owner, Oid oid);
 
 // The comment that marks an intermediate role made for `privilege` on an
 // object: its name for people ("schema \"s\"", "table \"s\".\"t\"",

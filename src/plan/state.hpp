@@ -44,9 +44,23 @@ struct Request {
 
 // ---------------------------------------------------------------- current
 
+// What the running server allows: PostgreSQL 16 changed the role rules.
+// The pure planner takes them as data, so both rule sets are unit-tested.
+struct ServerRules {
+    // 16+: a membership has INHERIT and SET options and one row per grantor;
+    // granting or revoking a role needs ADMIN OPTION on it (CREATEROLE is not
+    // enough); SET ROLE needs a membership with SET.
+    bool role_options = false;
+    // 16+: createrole_self_grant is set, so CREATE ROLE makes the caller a
+    // member of the new role; sync takes that membership back.
+    bool self_grant = false;
+};
+
 struct Caller {
     std::string name;
     bool superuser = false;
+    bool createrole = false;
+    bool inherit = true;                // rolinherit: whether it uses its roles' privileges (15)
     std::string role_setting = "none";  // the "role" setting, to restore after SET ROLE
 };
 
@@ -59,6 +73,11 @@ struct RoleState {
     std::optional<bool> has_password;      // known only to a caller who can read pg_authid
     std::set<std::string> member_of;       // roles it is a direct member of
     std::set<std::string> admin_of;        // ... WITH ADMIN OPTION
+    // 16+: the grantors of each membership (one row each), and whether any
+    // row carries INHERIT / SET.
+    std::map<std::string, std::set<std::string>> grantors;
+    std::set<std::string> inherits;        // memberships with INHERIT on some row
+    std::set<std::string> settable;        // memberships with SET on some row
 };
 
 // One privilege of one ACL entry, as aclexplode() returns it.
@@ -80,6 +99,7 @@ struct Schema {
     std::string owner;
     std::vector<AclEntry> acl;
     bool caller_can_create = false;  // has_schema_privilege(schema, 'CREATE') for the caller
+    bool owner_without_usage = false;  // its owner revoked its own USAGE
 };
 
 struct ColumnAclEntry {
@@ -101,12 +121,26 @@ struct Relation {
 
 // The caller's standing towards a role whose rights a change needs.
 struct Standing {
-    bool has_privileges = false;  // pg_has_role(role, 'USAGE')
+    bool has_privileges = false;  // pg_has_role(role, 'USAGE'): uses its privileges
+    bool can_set = false;         // may SET ROLE to it (15: a member; 16+: with SET)
+    bool admin = false;           // holds ADMIN OPTION on it
     bool direct_member = false;   // a pg_auth_members row exists
     bool superuser = false;       // cannot be granted by a non-superuser
+    bool member_of_caller = false;  // a member of the caller: lending it would be circular
+    // 16+: the caller's own row of this membership (granted by itself), whose
+    // options a borrowing changes and must put back.
+    std::optional<std::pair<bool, bool>> own_row;  // (inherit, set)
+};
+
+// The role that receives what a role owned and no longer may: made and
+// marked by sync, NOLOGIN, no privileges, no members, member of nothing.
+struct Recipient {
+    std::string name;
+    bool trusted = false;  // still plain, with no member: safe to give more to
 };
 
 struct Snapshot {
+    ServerRules server;
     Caller caller;
     Oid database_oid = 0;
     std::map<std::string, RoleState> roles;  // every existing role the request names
@@ -131,6 +165,11 @@ struct Snapshot {
     // Members' intermediate roles of another database, which nothing here
     // refers to: that database's syncs manage them.
     std::set<std::string> foreign_intermediates;
+    // (role, schema) pairs where the role may use the schema (USAGE, or owns
+    // it): the roles a statement may act as, and the schemas of the snapshot.
+    std::set<std::pair<std::string, std::string>> usage;
+    // Each target's recipient of objects taken from it, where one exists.
+    std::map<std::string, Recipient> recipients;
 
     bool role_exists(const std::string& name) const { return roles.count(name) != 0; }
 };

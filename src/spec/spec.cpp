@@ -256,11 +256,15 @@ std::optional<Error> check_name(std::string_view name, std::string_view what) {
 }
 
 Result<Document> parse_grants(std::string_view text, std::string_view path) {
+    // Too large or too deep is found without building anything.
+    if (auto e = check_limits(text, path)) return *e;
     WipingResource resource;
     try {
         boost::system::error_code ec;
+        json::parse_options options;
+        options.max_depth = kMaxDepth;
         json::value root = json::parse(json::string_view(text.data(), text.size()), ec,
-                                       json::storage_ptr(&resource));
+                                       json::storage_ptr(&resource), options);
         if (ec) return Error{"22023", std::string(path) + ": not valid JSON (" + ec.message() + ")"};
         return read_document(root, path);
     } catch (const Invalid& e) {

@@ -60,11 +60,38 @@ struct Document {
 struct Error {
     std::string sqlstate;  // "22023", or "42622" for a name that is too long
     std::string message;
+    std::string detail = {};
+    std::string hint = {};
 };
 
 // Either the document or the first error found in it.
 template <typename T>
 using Result = std::variant<T, Error>;
+
+// Limits on a document, checked before anything is built from it: the
+// parsed document lives outside PostgreSQL's memory accounting (about 1.3 kB
+// per element by the time it is planned), and its valid shapes are shallow
+// (an array of objects of strings, booleans and nulls).
+inline constexpr std::size_t kMaxElements = 10000;
+inline constexpr std::size_t kMaxDocumentBytes = 16 * 1024 * 1024;  // of JSON text
+inline constexpr std::size_t kMaxDepth = 32;                        // nested arrays and objects
+
+// The size limits, from what is known before the text is read: the number of
+// elements of the top-level array (0 if unknown) and the size of the text.
+// SQLSTATE 54000: "grants: too many elements (more than 10000)".
+std::optional<Error> check_size(std::size_t elements, std::size_t bytes, std::string_view path);
+
+// The limits checked on the text in one pass that builds nothing and stops
+// at the first excess: size, elements, and nesting, whose error names the
+// element and key it is under ("grants[3].schema: nested too deeply ...").
+std::optional<Error> check_limits(std::string_view json, std::string_view path);
+
+// Whether the text may hold a secret, so that whatever logs the statement
+// carrying it must not.  Only a document known to hold none is clear: valid
+// JSON within the limits, every key (at any depth) one the document defines,
+// and every "password" null.  A misspelt key ("Password", "pass") or a
+// secret under any other unknown key counts as one.
+bool may_hold_secret(std::string_view json);
 
 // Parses a grants document (a JSON array).  `path` names the document in
 // messages: "grants" gives "grants[2].schema: expected a string".

@@ -142,6 +142,84 @@ if [ -n "${SERVER_LOG:-}" ]; then
     fi
 fi
 
+# Every path by which the calling statement could reach the log.  Each check
+# reads what the server logged while it ran: the error (or duration line) must
+# be there, and the password must not.  The control checks show that the same
+# reading finds a statement's text when it holds no secret.
+log_at() { stat -c %s "$SERVER_LOG"; }
+logged_since() { tail -c +$(($1 + 1)) "$SERVER_LOG"; }
+
+# expect_in_log START DESCRIPTION MARKER LINE_REGEX: the log since START has
+# a line matching LINE_REGEX, and MARKER nowhere.  With MARKER_EXPECTED=1 the
+# marker must be there (a control).
+expect_in_log() {
+    local written
+    written=$(logged_since "$1")
+    if ! grep -q -E -- "$4" <<<"$written"; then
+        fail "$2" "nothing logged matching: $4"
+    elif [ "${MARKER_EXPECTED:-0}" = 1 ]; then
+        if grep -q -F -- "$3" <<<"$written"; then ok "$2"; else fail "$2" "$3 not in the log"; fi
+    elif grep -q -F -- "$3" <<<"$written"; then
+        fail "$2" "$(grep -F -- "$3" <<<"$written" | head -3)"
+    else
+        ok "$2"
+    fi
+}
+
+# Runs SQL as the superuser, then as the non-superuser caller (SET ROLE);
+# errors are expected.
+as_caller() { printf '%s\n' "${2:-}" "SET ROLE $ADMIN;" "$1" | psql -X -q -d "$DB" >/dev/null 2>&1; }
+
+if [ -n "${SERVER_LOG:-}" ]; then
+    at=$(log_at)
+    as_caller "SELECT pg_sync_roles.sync('$USER_A', '[{\"type\": \"schema_usage\", \"schema\": \"ctl-logged-statement\"}, {\"type\": 1}]');"
+    MARKER_EXPECTED=1 expect_in_log "$at" "control: a failing sync without a secret is logged with its statement" \
+        ctl-logged-statement 'STATEMENT:.*pg_sync_roles\.sync'
+
+    at=$(log_at)
+    as_caller "SELECT * FROM pg_sync_roles.sync(repeat('x', 64), '[{\"type\": \"login\", \"password\": \"pw-bad-role-name\"}]');"
+    expect_in_log "$at" "a bad role_name is logged without the statement holding the password" \
+        pw-bad-role-name 'ERROR:.*role_name: name is longer than 63 bytes'
+
+    for key in Password PASSWORD pass pwd; do
+        at=$(log_at)
+        as_caller "SELECT * FROM pg_sync_roles.plan('$USER_A', '[{\"type\": \"login\", \"$key\": \"pw-key-$key\"}]');"
+        expect_in_log "$at" "a password under a mistyped key (\"$key\") is not logged" \
+            "pw-key-$key" "ERROR:.*grants\\[0\\]\\.$key: unexpected key"
+    done
+
+    at=$(log_at)
+    as_caller "SELECT (SELECT count(*) FROM pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": \"pw-second-call\"}]')),
+                      (SELECT count(*) FROM pg_sync_roles.sync(repeat('y', 64), '[]'));"
+    expect_in_log "$at" "a second call failing in the same statement does not log it" \
+        pw-second-call 'ERROR:.*role_name: name is longer than 63 bytes'
+
+    at=$(log_at)
+    as_caller "SELECT 1 / (count(*) - count(*)) FROM pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": \"pw-after-return\"}]');"
+    expect_in_log "$at" "an error in the same statement after sync returned does not log it" \
+        pw-after-return 'ERROR:  division by zero'
+
+    at=$(log_at)
+    as_caller "DO \$\$ BEGIN
+                   PERFORM pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": \"pw-in-do-block\"}]');
+                   PERFORM 1 / 0;
+               END \$\$;"
+    expect_in_log "$at" "an error later in a DO block that called sync does not log the block" \
+        pw-in-do-block 'ERROR:  division by zero'
+
+    # log_min_duration_statement logs the statement in the message itself.
+    at=$(log_at)
+    as_caller "SELECT count(*) FROM pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": \"pw-duration\"}]');" \
+        "SET log_min_duration_statement = 0;"
+    expect_in_log "$at" "the duration line of a sync holding a password does not show it" \
+        pw-duration 'duration: .* statement: (<not shown: pg_sync_roles|SELECT count\(\*\) FROM pg_sync_roles)'
+    at=$(log_at)
+    as_caller "SELECT count(*) FROM pg_sync_roles.plan('$USER_A', '[{\"type\": \"login\", \"valid_until\": null}, {\"type\": \"role_membership\", \"role\": \"ctl-duration\"}]');" \
+        "SET log_min_duration_statement = 0;"
+    MARKER_EXPECTED=1 expect_in_log "$at" "control: the duration line of a sync without a secret shows its statement" \
+        ctl-duration 'duration: .* statement: SELECT count'
+fi
+
 # A copy of the database (CREATE DATABASE ... TEMPLATE) names the same
 # intermediate roles in its own ACLs: the original's next sync still finds
 # them fit for reuse, and changes nothing.
@@ -155,6 +233,33 @@ changes=$(admin_sql "SELECT count(*) FROM pg_sync_roles.sync('$USER_A', \$doc\$$
 psql -X -q -d postgres -c "DROP DATABASE regress_pgsr_login_copy" >/dev/null
 if [ "$changes" = 0 ]; then ok "a copy of the database does not make its intermediate roles unfit for reuse"
 else fail "a copy of the database does not make its intermediate roles unfit for reuse" "$changes changes"; fi
+
+# A copy kept beside its original (CREATE DATABASE ... TEMPLATE): the copy
+# names the original's intermediate roles in its ACLs.  Syncing the same
+# role in both converges, and neither takes access away in the other.
+COPY=regress_pgsr_login_copy
+psql -X -q -d postgres -c "CREATE DATABASE $COPY TEMPLATE $DB OWNER $ADMIN" >/dev/null
+copy_admin() { psql -X -q -v ON_ERROR_STOP=1 -At -U "$ADMIN" -d "$COPY" -c "$1" 2>&1; }
+can_select() { psql -X -q -At -d "$1" -c "SET ROLE $USER_A; SELECT count(*) FROM s.t" 2>&1; }
+changes() { psql -X -q -At -U "$ADMIN" -d "$1" -c "SELECT count(*) FROM pg_sync_roles.$2('$USER_A', \$doc\$$3\$doc\$)" 2>&1; }
+first=$(changes "$COPY" sync "$DOC")
+after=$(changes "$DB" plan "$DOC")/$(changes "$COPY" plan "$DOC")/$(changes "$DB" sync "$DOC")/$(changes "$COPY" plan "$DOC")
+if [ "$first" != 0 ] && [ "$after" = 0/0/0/0 ] && [ "$(can_select "$DB")" = 0 ] && [ "$(can_select "$COPY")" = 0 ]; then
+    ok "a copy beside its original: both converge, and the role reads in both"
+else
+    fail "a copy beside its original: both converge, and the role reads in both" \
+        "first sync in the copy: $first; plans and syncs after: $after; selects: $(can_select "$DB") / $(can_select "$COPY")"
+fi
+NO_SELECT="[{\"type\": \"login\"}, $CONNECT, {\"type\": \"schema_usage\", \"schema\": \"s\"}]"
+changes "$COPY" sync "$NO_SELECT" >/dev/null
+if [ "$(can_select "$DB")" = 0 ] && grep -q "permission denied" <<<"$(can_select "$COPY")" \
+    && [ "$(changes "$DB" plan "$DOC")" = 0 ]; then
+    ok "a copy beside its original: what the copy takes away stays in the original"
+else
+    fail "a copy beside its original: what the copy takes away stays in the original" \
+        "original: $(can_select "$DB"); copy: $(can_select "$COPY"); plan in the original: $(changes "$DB" plan "$DOC")"
+fi
+psql -X -q -d postgres -c "DROP DATABASE $COPY" >/dev/null
 
 teardown
 echo "$passed passed, $failed failed"

@@ -45,14 +45,23 @@ struct Describe {
                " valid_until=" + s.valid_until;
     }
     std::string operator()(const RemoveLogin& s) const { return "RemoveLogin " + s.role; }
+    // 16+ options, shown only where set: "GrantRoles r TO m WITH INHERIT TRUE, SET FALSE".
     std::string operator()(const GrantRoles& s) const {
-        return "GrantRoles " + join(s.roles) + " TO " + join(s.members);
+        std::vector<std::string> options;
+        if (s.inherit) options.push_back(std::string("INHERIT ") + (*s.inherit ? "TRUE" : "FALSE"));
+        if (s.set) options.push_back(std::string("SET ") + (*s.set ? "TRUE" : "FALSE"));
+        std::string with;
+        for (const std::string& o : options) with += (with.empty() ? " WITH " : ", ") + o;
+        return "GrantRoles " + join(s.roles) + " TO " + join(s.members) + with;
     }
     std::string operator()(const RevokeRoles& s) const {
-        return "RevokeRoles " + join(s.roles) + " FROM " + join(s.members);
+        return std::string("RevokeRoles ") + (s.admin_option ? "ADMIN OPTION FOR " : "") + join(s.roles) + " FROM " +
+               join(s.members) + (s.granted_by.empty() ? "" : " GRANTED BY " + s.granted_by);
     }
+    // The acting role (SET ROLE) first, when it is not the caller: "AS owner: GrantPrivileges ...".
     std::string operator()(const GrantPrivileges& s) const {
-        return "GrantPrivileges " + join(s.privileges) + " ON " + object_text(s.object) + " TO " + s.grantee;
+        return (s.as_role.empty() ? "" : "AS " + s.as_role + ": ") + "GrantPrivileges " + join(s.privileges) + " ON " +
+               object_text(s.object) + " TO " + (s.grantee.empty() ? "PUBLIC" : s.grantee);
     }
     std::string operator()(const CommentOnRole& s) const { return "CommentOnRole " + s.role + " " + s.comment; }
     // Kinds of statement these tests do not expect (their shape is still changing): the action.
@@ -111,8 +120,16 @@ Snapshot snapshot() {
     Snapshot s;
     s.caller.name = "admin";
     s.caller.superuser = false;
+    s.caller.createrole = true;
     s.database_oid = 16384;
     return s;
+}
+
+// The caller is a member of `role`, as a CREATEROLE role that made it is on
+// PostgreSQL 15: it may SET ROLE to it and it uses its privileges.
+void member_of(Snapshot& snap, const std::string& role) {
+    snap.standing[role].can_set = true;
+    snap.standing[role].has_privileges = true;
 }
 
 RoleState role_state(std::set<std::string> member_of = {}, bool can_login = false) {
@@ -218,9 +235,9 @@ TEST(Actions, OfEachStatement) {
     EXPECT_EQ(action_of(CreateRole{"r"}), Action::create_role);
     EXPECT_EQ(action_of(SetLogin{"r", std::nullopt, "infinity"}), Action::alter_role);
     EXPECT_EQ(action_of(RemoveLogin{"r"}), Action::alter_role);
-    EXPECT_EQ(action_of(GrantRoles{{"a"}, {"r"}}), Action::grant);
-    EXPECT_EQ(action_of(RevokeRoles{{"a"}, {"r"}}), Action::revoke);
-    EXPECT_EQ(action_of(GrantPrivileges{{"CONNECT"}, {ObjectType::database, "", "d"}, "r"}), Action::grant);
+    EXPECT_EQ(action_of(GrantRoles{{"a"}, {"r"}, true, std::nullopt}), Action::grant);
+    EXPECT_EQ(action_of(RevokeRoles{{"a"}, {"r"}, false, "admin"}), Action::revoke);
+    EXPECT_EQ(action_of(GrantPrivileges{{"CONNECT"}, {ObjectType::database, "", "d"}, "r", "dbowner"}), Action::grant);
     RevokePrivileges revoke;
     revoke.privileges = {"SELECT"};
     revoke.grantee = "r";
@@ -315,7 +332,7 @@ TEST(PlanMemberships, AreTheSetDifferences) {
     snap.roles["alice"] = role_state({"a", "b", "c"});
     Request req = request({desired("alice", {membership("e", 0), membership("b", 1), membership("d", 2),
                                              membership("c", 3)})});
-    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles d,e TO alice", "RevokeRoles a FROM alice"}));
+    EXPECT_EQ(described(req, snap), (Statements{"RevokeRoles a FROM alice", "GrantRoles d,e TO alice"}));
 }
 
 TEST(PlanMemberships, AlreadyMatchingNeedsNothing) {
@@ -368,7 +385,7 @@ TEST(PlanMemberships, MembersNeedingTheSameRolesShareAStatement) {
         desired("m4", {membership("x", 0), membership("y", 1)}),
     });
     EXPECT_EQ(described(req, snap),
-              (Statements{"GrantRoles x TO m2", "GrantRoles x,y TO m1,m3,m4", "RevokeRoles old FROM m2,m4"}));
+              (Statements{"RevokeRoles old FROM m2,m4", "GrantRoles x TO m2", "GrantRoles x,y TO m1,m3,m4"}));
 }
 
 TEST(PlanMemberships, ManyMembersAreChunked) {
@@ -605,13 +622,13 @@ const std::size_t kNewIntermediate = 4;
 void expect_not_reused(const AclEntry& entry) {
     Snapshot snap = snapshot();
     snap.roles["alice"] = role_state();
-    snap.standing["dbowner"].has_privileges = true;
+    member_of(snap, "dbowner");
     snap.databases["warehouse"] = database("dbowner", {entry});
     Names names;
     Plan p = make_plan(request({desired("alice", {connect("warehouse", 0)})}), snap, names.source());
     EXPECT_EQ(describe(p), (Statements{"CreateRole " + kConnect + "00000001",
                                        marked(kConnect + "00000001", "warehouse"),
-                                       "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+                                       "AS dbowner: GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
                                        "GrantRoles " + kConnect + "00000001 TO alice"}))
         << "ACL entry " << entry.grantee << " " << entry.privilege;
     EXPECT_EQ(names.prefixes, (std::vector<std::string>{kConnect}));
@@ -634,7 +651,7 @@ TEST(PlanConnect, UntrustedIntermediateIsNotReused) {
 Statements connect_plan(const Snapshot::Candidate& c, const std::string& db = "warehouse") {
     Snapshot snap = snapshot();
     snap.roles["alice"] = role_state();
-    snap.standing["dbowner"].has_privileges = true;
+    member_of(snap, "dbowner");
     snap.databases[db] = database("dbowner", {acl(kConnect + "1a2b3c4d", "CONNECT")});
     snap.intermediates[kConnect + "1a2b3c4d"] = c;
     return described(request({desired("alice", {connect(db, 0)})}), snap);
@@ -663,7 +680,7 @@ TEST(PlanConnect, ARenamedDatabaseKeepsItsIntermediateRole) {
 
 TEST(PlanConnect, UnfitCandidatesAreNotReused) {
     const Statements fresh = {"CreateRole " + kConnect + "00000001", marked(kConnect + "00000001", "warehouse"),
-                              "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+                              "AS dbowner: GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
                               "GrantRoles " + kConnect + "00000001 TO alice"};
     // Marked for another database (another oid, whatever the name), even if
     // named in this ACL only: a database created under the name of one
@@ -737,7 +754,7 @@ TEST(PlanConnect, OneCommentPerNewIntermediateOnly) {
 TEST(PlanConnect, IntermediateHoldingMoreThanThePrivilegeIsNotReused) {
     Snapshot snap = snapshot();
     snap.roles["alice"] = role_state();
-    snap.standing["dbowner"].has_privileges = true;
+    member_of(snap, "dbowner");
     snap.databases["warehouse"] = database("dbowner", {acl(kConnect + "1a2b3c4d", "CONNECT"),
                                                        acl(kConnect + "1a2b3c4d", "CREATE")});
     trust(snap, {kConnect + "1a2b3c4d"});
@@ -752,7 +769,7 @@ TEST(PlanConnect, IntermediateNameMustEndInEightHexDigits) {
     for (const char* suffix : {"1a2b3c4", "1a2b3c4d5", "1A2B3C4D", "ops_team"}) {
         Snapshot snap = snapshot();
         snap.roles["alice"] = role_state();
-        snap.standing["dbowner"].has_privileges = true;
+        member_of(snap, "dbowner");
         snap.databases["warehouse"] = database("dbowner", {acl(kConnect + suffix, "CONNECT")});
         trust(snap, {kConnect + suffix});
         EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap).size(), kNewIntermediate)
@@ -883,16 +900,31 @@ Snapshot owner_snapshot() {
     return snap;
 }
 
+// The CONNECT of a new intermediate role is granted as the database's owner
+// (SET ROLE dbowner), so that PostgreSQL records dbowner as its grantor.  A
+// caller that may not SET ROLE to dbowner borrows the membership: granted
+// right after the CREATE ROLEs, taken back at the very end.
 const Statements kWithOwnerRights = {
     "CreateRole alice",
     "GrantRoles dbowner TO admin",
     "CreateRole " + kConnect + "00000001",
     marked(kConnect + "00000001", "warehouse"),
-    "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+    "AS dbowner: GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
     "GrantRoles " + kConnect + "00000001 TO alice",
     "RevokeRoles dbowner FROM admin",
 };
 
+// The caller may already SET ROLE to dbowner: nothing borrowed.
+const Statements kAsOwner = {
+    "CreateRole alice",
+    "CreateRole " + kConnect + "00000001",
+    marked(kConnect + "00000001", "warehouse"),
+    "AS dbowner: GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+    "GrantRoles " + kConnect + "00000001 TO alice",
+};
+
+// The caller acts as itself: a superuser (whose GRANT is recorded as the
+// owner's), or the owner.
 const Statements kWithoutOwnerRights = {
     "CreateRole alice",
     "CreateRole " + kConnect + "00000001",
@@ -906,10 +938,15 @@ TEST(PlanRights, CallerWithoutStandingIsGrantedTheOwnerForTheCall) {
     EXPECT_EQ(described(req, owner_snapshot()), kWithOwnerRights);
 }
 
-TEST(PlanRights, CallerWhoseStandingLacksPrivilegesIsGrantedTheOwner) {
+TEST(PlanRights, CallerWhoseStandingLacksSetIsGrantedTheOwner) {
     Snapshot snap = owner_snapshot();
     snap.standing["dbowner"].has_privileges = false;
     snap.standing["dbowner"].direct_member = false;
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithOwnerRights);
+    // The owner's privileges alone (16+: a membership WITH INHERIT TRUE, SET
+    // FALSE) do not let the caller act as the owner.
+    snap.standing["dbowner"].has_privileges = true;
+    snap.standing["dbowner"].direct_member = true;
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithOwnerRights);
 }
 
@@ -922,7 +959,7 @@ TEST(PlanRights, RightsComeAfterAllCreateRoles) {
                                         "GrantRoles dbowner TO admin",
                                         "CreateRole " + kConnect + "00000001",
                                         marked(kConnect + "00000001", "warehouse"),
-                                        "GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
+                                        "AS dbowner: GrantPrivileges CONNECT ON database warehouse TO " + kConnect + "00000001",
                                         "GrantRoles " + kConnect + "00000001,analysts TO alice",
                                         "RevokeRoles dbowner FROM admin",
                                     }));
@@ -940,10 +977,10 @@ TEST(PlanRights, NotWhenTheCallerOwnsTheDatabase) {
     EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithoutOwnerRights);
 }
 
-TEST(PlanRights, NotWhenTheCallerHasTheOwnersPrivileges) {
+TEST(PlanRights, NotWhenTheCallerMaySetRoleToTheOwner) {
     Snapshot snap = owner_snapshot();
-    snap.standing["dbowner"].has_privileges = true;
-    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithoutOwnerRights);
+    snap.standing["dbowner"].can_set = true;
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kAsOwner);
 }
 
 TEST(PlanRights, NotWhenTheCallerIsADirectMemberOfTheOwner) {
@@ -951,18 +988,25 @@ TEST(PlanRights, NotWhenTheCallerIsADirectMemberOfTheOwner) {
     Snapshot snap = owner_snapshot();
     snap.standing["dbowner"].direct_member = true;
     snap.standing["dbowner"].has_privileges = true;
-    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kWithoutOwnerRights);
+    snap.standing["dbowner"].can_set = true;
+    EXPECT_EQ(described(request({desired("alice", {connect("warehouse", 0)})}), snap), kAsOwner);
 }
 
-TEST(PlanRights, AMemberThatDoesNotInheritTheOwnersPrivilegesIsAnError) {
-    // The GRANT would run without the owner's privileges and only warn.
-    Snapshot snap = owner_snapshot();
-    snap.standing["dbowner"].direct_member = true;
-    snap.standing["dbowner"].has_privileges = false;
-    Plan p = plan(request({desired("alice", {connect("warehouse", 0)})}), snap);
-    ASSERT_TRUE(p.error);
-    EXPECT_EQ(p.error->sqlstate, "42501");
-    EXPECT_NE(p.error->message.find("does not inherit"), std::string::npos) << p.error->message;
+TEST(PlanRights, AMemberThatDoesNotInheritTheOwnersPrivilegesActsAsItThroughSetRole) {
+    // A GRANT needs no privileges of the owner's, only SET ROLE to it: a
+    // NOINHERIT membership is enough, on either rule set.
+    for (bool role_options : {false, true}) {
+        Snapshot snap = owner_snapshot();
+        snap.server.role_options = role_options;
+        snap.standing["dbowner"].direct_member = true;
+        snap.standing["dbowner"].has_privileges = false;
+        snap.standing["dbowner"].can_set = true;
+        Plan p = plan(request({desired("alice", {connect("warehouse", 0)})}), snap);
+        EXPECT_FALSE(p.error) << p.error->message;
+        Statements want = kAsOwner;
+        if (role_options) want.back() += " WITH INHERIT TRUE";  // 16+: an intermediate membership inherits
+        EXPECT_EQ(describe(p), want) << role_options;
+    }
 }
 
 TEST(PlanRights, AnOwnerThatIsASuperuserIsAnError) {
@@ -975,8 +1019,9 @@ TEST(PlanRights, AnOwnerThatIsASuperuserIsAnError) {
     // The wording is the planner's; what it must name is the object and its owner.
     EXPECT_EQ(p.error->message.rfind("permission denied", 0), 0u) << p.error->message;
     EXPECT_NE(p.error->message.find("database \"warehouse\""), std::string::npos) << p.error->message;
-    EXPECT_NE(p.error->message.find("\"dbowner\" is a superuser"), std::string::npos) << p.error->message;
-    for (const std::string& s : describe(p)) EXPECT_EQ(s.find("TO admin"), std::string::npos) << s;
+    EXPECT_NE(p.error->message.find("\"dbowner\", a superuser"), std::string::npos) << p.error->message;
+    EXPECT_FALSE(p.error->detail.empty());
+    EXPECT_TRUE(p.statements.empty());
 
     snap.caller.superuser = true;  // a superuser caller needs no rights
     p = plan(request({desired("alice", {connect("warehouse", 0)})}), snap);
@@ -1016,7 +1061,7 @@ TEST(PlanRights, NoneWhenNothingNeedsThem) {
     Snapshot snap = snapshot();
     snap.roles["alice"] = role_state({"x"}, true);
     EXPECT_EQ(described(request({desired("alice")}), snap),
-              (Statements{"RemoveLogin alice", "RevokeRoles x FROM alice"}));
+              (Statements{"RevokeRoles x FROM alice", "RemoveLogin alice"}));
 }
 
 // ------------------------------------------------------------ validate

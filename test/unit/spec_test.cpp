@@ -510,7 +510,6 @@ TEST(ParseGrants, InvalidJsonIsRefused) {
         "[{\"type\": \"login\" \"password\": \"x\"}]",
         "[\"\xff\"]",  // not UTF-8
         "[\"unterminated]",
-        std::string(100, '[') + std::string(100, ']'),  // nested too deep
     };
     for (const std::string& text : texts) {
         auto e = refused(text);

@@ -1,0 +1,82 @@
+-- Every statement runs as a role that can reach its object: a role that
+-- cannot look up the object's schema gets USAGE lent by the schema's owner
+-- for that one statement, and keeps nothing.
+\set su :USER
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+CREATE ROLE regress_pgsr_re_schema_owner;
+\c - :su
+CREATE SCHEMA regress_pgsr_re_s3 AUTHORIZATION regress_pgsr_re_schema_owner;
+CREATE TABLE regress_pgsr_re_s3.t1 (x int);
+INSERT INTO regress_pgsr_re_s3.t1 VALUES (1);
+-- The caller owns a table in a schema it has no USAGE on.
+ALTER TABLE regress_pgsr_re_s3.t1 OWNER TO regress_pgsr_admin;
+SELECT has_schema_privilege('regress_pgsr_admin', 'regress_pgsr_re_s3', 'USAGE') AS caller_usage;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT action, statement FROM pg_sync_roles.sync('regress_pgsr_re_u2', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_re_s3", "direct": true},
+    {"type": "table_select", "schema": "regress_pgsr_re_s3", "table": "t1", "direct": true}
+]') ORDER BY step;
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_re_u2', '[
+    {"type": "schema_usage", "schema": "regress_pgsr_re_s3", "direct": true},
+    {"type": "table_select", "schema": "regress_pgsr_re_s3", "table": "t1", "direct": true}
+]');
+\c - :su
+SET ROLE regress_pgsr_re_u2;
+SELECT x FROM regress_pgsr_re_s3.t1;
+RESET ROLE;
+SELECT has_schema_privilege('regress_pgsr_admin', 'regress_pgsr_re_s3', 'USAGE') AS caller_usage_after;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_re_u2', '[]');
+\c - :su
+SELECT has_table_privilege('regress_pgsr_re_u2', 'regress_pgsr_re_s3.t1', 'SELECT') AS u2_select_after;
+SELECT has_schema_privilege('regress_pgsr_admin', 'regress_pgsr_re_s3', 'USAGE') AS caller_usage_at_end;
+
+-- A grantor other than the owner that has since lost USAGE on the schema:
+-- what it granted is still revoked, as it.
+CREATE ROLE regress_pgsr_re_grantor;
+GRANT USAGE ON SCHEMA regress_pgsr_re_s3 TO regress_pgsr_re_grantor;
+GRANT SELECT ON regress_pgsr_re_s3.t1 TO regress_pgsr_re_grantor WITH GRANT OPTION;
+CREATE ROLE regress_pgsr_re_u4;
+SET ROLE regress_pgsr_re_grantor;
+GRANT SELECT ON regress_pgsr_re_s3.t1 TO regress_pgsr_re_u4;
+RESET ROLE;
+REVOKE USAGE ON SCHEMA regress_pgsr_re_s3 FROM regress_pgsr_re_grantor;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT action, statement FROM pg_sync_roles.sync('regress_pgsr_re_u4', '[]') ORDER BY step;
+\c - :su
+SELECT has_table_privilege('regress_pgsr_re_u4', 'regress_pgsr_re_s3.t1', 'SELECT') AS u4_select_after;
+SELECT has_schema_privilege('regress_pgsr_re_grantor', 'regress_pgsr_re_s3', 'USAGE') AS grantor_usage_after;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_re_u4', '[]');
+
+-- A role declared a member of the caller, where the change needs that
+-- role's rights: a clear error up front (lending it to the caller would be
+-- a circular membership), and nothing changes.
+\c - :su
+CREATE TABLE regress_pgsr_re_s3.t2 (x int);
+ALTER TABLE regress_pgsr_re_s3.t2 OWNER TO regress_pgsr_re_u4;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_re_u4',
+    '[{"type": "role_membership", "role": "regress_pgsr_admin"}]')$$) AS member_of_caller;
+SELECT pg_has_role('regress_pgsr_re_u4', 'regress_pgsr_admin', 'MEMBER') AS u4_in_caller;
+-- Without anything needing its rights, it works.
+\c - :su
+DROP TABLE regress_pgsr_re_s3.t2;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT action, statement FROM pg_sync_roles.sync('regress_pgsr_re_u4',
+    '[{"type": "role_membership", "role": "regress_pgsr_admin"}]') ORDER BY step;
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_re_u4',
+    '[{"type": "role_membership", "role": "regress_pgsr_admin"}]');
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_re_u4', '[]');
+
+\c - :su
+SET client_min_messages = warning;
+DROP SCHEMA regress_pgsr_re_s3 CASCADE;
+SELECT regress.drop_roles('regress\_pgsr\_re\_%');

@@ -1,0 +1,24 @@
+// Every difference between the PostgreSQL versions this extension builds
+// against, in one place (newest first).  Only files under src/pg/ include it.
+#pragma once
+
+extern "C" {
+#include "pg_config.h"
+}
+
+namespace pgsr::pg::compat {
+
+#if PG_VERSION_NUM >= 160000
+// PostgreSQL 16 changed the role rules: memberships carry INHERIT and SET
+// options and one row per grantor; CREATEROLE needs ADMIN OPTION to grant a
+// role; SET ROLE needs a membership with SET; createrole_self_grant exists.
+inline constexpr bool kRoleOptions = true;
+inline constexpr const char* kMembershipOptions = "a.inherit_option, a.set_option";
+inline constexpr const char* kSetRolePrivilege = "SET";
+#else
+inline constexpr bool kRoleOptions = false;
+inline constexpr const char* kMembershipOptions = "true, true";
+inline constexpr const char* kSetRolePrivilege = "MEMBER";
+#endif
+
+}  // namespace pgsr::pg::compat

@@ -1,0 +1,212 @@
+// A first pass over a document's text that builds nothing: its size, its
+// number of elements, its nesting, and whether it may hold a secret.  It
+// runs before the document is parsed (and before anything is decided about
+// logging), so it stops at the first excess instead of reading on.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include <boost/json/basic_parser_impl.hpp>
+
+#include "spec/spec.hpp"
+
+namespace pgsr::spec {
+namespace json = boost::json;
+
+namespace {
+
+// The keys a document defines whose values are never secret.
+bool plain_key(std::string_view key) {
+    static constexpr std::array<std::string_view, 8> keys = {
+        "type", "database", "role", "schema", "table", "table_regex", "direct", "valid_until"};
+    for (std::string_view k : keys)
+        if (key == k) return true;
+    return false;
+}
+
+// Boost.JSON's SAX interface (basic_parser).  A handler that returns false
+// stops the parser; the reason is kept in `stop`.
+class Scanner {
+public:
+    static constexpr std::size_t max_object_size = std::size_t(-1);
+    static constexpr std::size_t max_array_size = std::size_t(-1);
+    static constexpr std::size_t max_key_size = std::size_t(-1);
+    static constexpr std::size_t max_string_size = std::size_t(-1);
+
+    enum class Stop { none, elements, depth };
+
+    explicit Scanner(std::string_view path) : path_(path) {}
+
+    Stop stop() const { return stop_; }
+    bool secret() const { return secret_; }
+    // Where nesting went too deep: the element, and its key if it is an object.
+    std::string deep_path() const { return deep_path_; }
+
+    bool on_document_begin(json::error_code&) { return true; }
+    bool on_document_end(json::error_code&) { return true; }
+
+    bool on_array_begin(json::error_code& ec) { return open(false, ec); }
+    bool on_array_end(std::size_t, json::error_code&) { return close(); }
+    bool on_object_begin(json::error_code& ec) { return open(true, ec); }
+    bool on_object_end(std::size_t, json::error_code&) { return close(); }
+
+    bool on_string_part(json::string_view, std::size_t, json::error_code& ec) { return part(ec); }
+    bool on_string(json::string_view, std::size_t, json::error_code& ec) { return scalar(false, ec); }
+    bool on_number_part(json::string_view, json::error_code& ec) { return part(ec); }
+    bool on_int64(std::int64_t, json::string_view, json::error_code& ec) { return scalar(false, ec); }
+    bool on_uint64(std::uint64_t, json::string_view, json::error_code& ec) { return scalar(false, ec); }
+    bool on_double(double, json::string_view, json::error_code& ec) { return scalar(false, ec); }
+    bool on_bool(bool, json::error_code& ec) { return scalar(false, ec); }
+    bool on_null(json::error_code& ec) { return scalar(true, ec); }
+
+    bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+        append_key(s);
+        return true;
+    }
+    bool on_key(json::string_view s, std::size_t, json::error_code&) {
+        append_key(s);
+        std::string_view key(key_.data(), key_.size());
+        if (key == "password")
+            password_value_ = true;
+        else if (!plain_key(key))
+            secret_ = true;
+        if (depth_ == 2) member_ = key_;
+        key_.clear();
+        return true;
+    }
+
+    bool on_comment_part(json::string_view, json::error_code&) { return true; }
+    bool on_comment(json::string_view, json::error_code&) { return true; }
+
+private:
+    // Keys longer than any the document defines are unknown whatever follows:
+    // only so much of one is kept.
+    void append_key(json::string_view s) {
+        std::size_t room = 64 - std::min<std::size_t>(64, key_.size());
+        key_.append(s.data(), std::min(room, s.size()));
+        if (s.size() > room) key_ += '\x01';  // cannot match a known key
+    }
+
+    // Every value starts here, once (a string or number read in parts too).
+    bool value(bool null, json::error_code& ec) {
+        if (password_value_ && !null) secret_ = true;
+        password_value_ = false;
+        if (depth_ == 1 && root_is_array_ && ++elements_ > kMaxElements) {
+            stop_ = Stop::elements;
+            ec = json::error::exception;
+            return false;
+        }
+        return true;
+    }
+    bool part(json::error_code& ec) {
+        if (in_part_) return true;
+        in_part_ = true;
+        return value(false, ec);
+    }
+    bool scalar(bool null, json::error_code& ec) {
+        if (in_part_) {
+            in_part_ = false;
+            return true;
+        }
+        return value(null, ec);
+    }
+
+    bool open(bool object, json::error_code& ec) {
+        if (!value(false, ec)) return false;
+        ++depth_;
+        if (depth_ == 1) root_is_array_ = !object;
+        if (depth_ == 2) {
+            element_is_object_ = object;
+            member_.clear();
+        }
+        if (depth_ > kMaxDepth) {
+            stop_ = Stop::depth;
+            deep_path_ = std::string(path_);
+            if (root_is_array_) {
+                deep_path_ = element_path(path_, elements_ - 1);
+                if (element_is_object_ && !member_.empty()) deep_path_ += "." + member_;
+            }
+            ec = json::error::too_deep;
+            return false;
+        }
+        return true;
+    }
+    bool close() {
+        --depth_;
+        return true;
+    }
+
+    std::string_view path_;
+    std::size_t depth_ = 0;
+    std::size_t elements_ = 0;  // values in the top-level array so far
+    bool root_is_array_ = false;
+    bool element_is_object_ = false;
+    bool in_part_ = false;
+    bool password_value_ = false;  // the next value is a "password"'s
+    bool secret_ = false;
+    std::string key_;     // the key being read
+    std::string member_;  // the key, in the current element, of what is being read
+    Stop stop_ = Stop::none;
+    std::string deep_path_;
+};
+
+struct Scan {
+    bool valid = false;  // read to the end, as JSON
+    Scanner::Stop stop = Scanner::Stop::none;
+    bool secret = false;
+    std::string deep_path;
+};
+
+Scan scan(std::string_view text, std::string_view path) {
+    json::parse_options options;
+    // One more level than allowed, so that the handler sees the excess and
+    // names where it is.
+    options.max_depth = kMaxDepth + 1;
+    json::basic_parser<Scanner> parser(options, path);
+    json::error_code ec;
+    std::size_t n = parser.write_some(false, text.data(), text.size(), ec);
+    const Scanner& s = parser.handler();
+    Scan out;
+    out.stop = s.stop();
+    out.secret = s.secret();
+    out.deep_path = s.deep_path();
+    // Only whitespace may follow the document.
+    out.valid = !ec && text.find_first_not_of(" \t\r\n", n) == std::string_view::npos;
+    return out;
+}
+
+}  // namespace
+
+std::optional<Error> check_size(std::size_t elements, std::size_t bytes, std::string_view path) {
+    if (elements > kMaxElements)
+        return Error{"54000", std::string(path) + ": too many elements (more than " +
+                                  std::to_string(kMaxElements) + ")"};
+    if (bytes > kMaxDocumentBytes)
+        return Error{"54000", std::string(path) + ": too large (" + std::to_string(bytes) +
+                                  " bytes of JSON; at most " + std::to_string(kMaxDocumentBytes) + ")"};
+    return std::nullopt;
+}
+
+std::optional<Error> check_limits(std::string_view json, std::string_view path) {
+    if (auto e = check_size(0, json.size(), path)) return e;
+    Scan s = scan(json, path);
+    switch (s.stop) {
+        case Scanner::Stop::elements:
+            return check_size(kMaxElements + 1, 0, path);
+        case Scanner::Stop::depth:
+            return Error{"22023", s.deep_path + ": nested too deeply (more than " +
+                                      std::to_string(kMaxDepth) + " levels)"};
+        case Scanner::Stop::none:
+            break;
+    }
+    return std::nullopt;
+}
+
+bool may_hold_secret(std::string_view json) {
+    if (json.size() > kMaxDocumentBytes) return true;
+    Scan s = scan(json, "");
+    return !s.valid || s.stop != Scanner::Stop::none || s.secret;
+}
+
+}  // namespace pgsr::spec
