@@ -7,8 +7,8 @@
 #   scripts/chroot.sh test VERSION [suite...] copy this source tree to /build inside and
 #                                             run test/run.sh there for VERSION only
 #   scripts/chroot.sh shell VERSION           a root shell inside, in /build (the source
-#                                             of the last test, or copied now)
-#   scripts/chroot.sh run VERSION COMMAND...  a command inside, in /build
+#                                             of the last test or run, or copied now)
+#   scripts/chroot.sh run VERSION COMMAND...  copy the source to /build and run a command there
 #   scripts/chroot.sh list                    the cached chroots
 #   scripts/chroot.sh delete [VERSION...]     unmount and delete (all when none given)
 #
@@ -304,7 +304,9 @@ case $cmd in
         lock "$suite"
         make_chroot "$v" || exit 1
         dir=$(dir_of "$v")
-        [ -d "$dir/build" ] || copy_source "$dir"
+        if [ "$cmd" = run ] || [ ! -d "$dir/build" ]; then
+            copy_source "$dir" || die "cannot copy the source to $dir/build"
+        fi
         if [ "$cmd" = shell ]; then
             run_in "$dir" PGSR_HERE="$v" bash -c 'cd /build && exec bash -i'
         else
