@@ -31,6 +31,11 @@ SOURCE_DIR=$(dirname "$SELF_DIR")
 
 die() { echo "chroot: $*" >&2; exit 1; }
 
+# /proc/mounts escapes blanks: a path with one would not be found there.
+case $PGSR_CHROOT_CACHE in
+    *[[:space:]]* | "" | /) die "PGSR_CHROOT_CACHE must be a directory without blanks" ;;
+esac
+
 # The Debian suite that packages each PostgreSQL version (16 is in none).
 suite_of() {
     case $1 in
