@@ -13,11 +13,21 @@ as_server_user() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A port no socket uses yet (the chroots share the host's network).
+free_port() {
+    local port i
+    for i in $(seq 50); do
+        port=$(( 20000 + RANDOM % 20000 ))
+        grep -qi ":$(printf '%04X' $port) " /proc/net/tcp /proc/net/tcp6 2>/dev/null || break
+    done
+    echo $port
+}
+
 cluster_start() {
     CLUSTER_DIR="$(mktemp -d /tmp/pgsr-cluster.XXXXXX)"
     [ "$(id -u)" = 0 ] && chown postgres: "$CLUSTER_DIR"
     chmod 700 "$CLUSTER_DIR"
-    export PGPORT="${PGSR_PORT:-$(( 20000 + RANDOM % 20000 ))}"
+    export PGPORT="${PGSR_PORT:-$(free_port)}"
     export PGHOST="$CLUSTER_DIR"
     export PGUSER=postgres
     export PGDATABASE=postgres

@@ -13,6 +13,9 @@
 
 namespace pgsr::spec {
 namespace json = boost::json;
+// Boost.JSON's handlers take Boost.System's error_code; the alias
+// json::error_code that 1.81 to 1.86 have is gone from 1.87 on.
+using error_code = boost::system::error_code;
 
 namespace {
 
@@ -43,28 +46,28 @@ public:
     // Where nesting went too deep: the element, and its key if it is an object.
     std::string deep_path() const { return deep_path_; }
 
-    bool on_document_begin(json::error_code&) { return true; }
-    bool on_document_end(json::error_code&) { return true; }
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
 
-    bool on_array_begin(json::error_code& ec) { return open(false, ec); }
-    bool on_array_end(std::size_t, json::error_code&) { return close(); }
-    bool on_object_begin(json::error_code& ec) { return open(true, ec); }
-    bool on_object_end(std::size_t, json::error_code&) { return close(); }
+    bool on_array_begin(error_code& ec) { return open(false, ec); }
+    bool on_array_end(std::size_t, error_code&) { return close(); }
+    bool on_object_begin(error_code& ec) { return open(true, ec); }
+    bool on_object_end(std::size_t, error_code&) { return close(); }
 
-    bool on_string_part(json::string_view, std::size_t, json::error_code& ec) { return part(ec); }
-    bool on_string(json::string_view, std::size_t, json::error_code& ec) { return scalar(false, ec); }
-    bool on_number_part(json::string_view, json::error_code& ec) { return part(ec); }
-    bool on_int64(std::int64_t, json::string_view, json::error_code& ec) { return scalar(false, ec); }
-    bool on_uint64(std::uint64_t, json::string_view, json::error_code& ec) { return scalar(false, ec); }
-    bool on_double(double, json::string_view, json::error_code& ec) { return scalar(false, ec); }
-    bool on_bool(bool, json::error_code& ec) { return scalar(false, ec); }
-    bool on_null(json::error_code& ec) { return scalar(true, ec); }
+    bool on_string_part(json::string_view, std::size_t, error_code& ec) { return part(ec); }
+    bool on_string(json::string_view, std::size_t, error_code& ec) { return scalar(false, ec); }
+    bool on_number_part(json::string_view, error_code& ec) { return part(ec); }
+    bool on_int64(std::int64_t, json::string_view, error_code& ec) { return scalar(false, ec); }
+    bool on_uint64(std::uint64_t, json::string_view, error_code& ec) { return scalar(false, ec); }
+    bool on_double(double, json::string_view, error_code& ec) { return scalar(false, ec); }
+    bool on_bool(bool, error_code& ec) { return scalar(false, ec); }
+    bool on_null(error_code& ec) { return scalar(true, ec); }
 
-    bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    bool on_key_part(json::string_view s, std::size_t, error_code&) {
         append_key(s);
         return true;
     }
-    bool on_key(json::string_view s, std::size_t, json::error_code&) {
+    bool on_key(json::string_view s, std::size_t, error_code&) {
         append_key(s);
         std::string_view key(key_.data(), key_.size());
         if (key == "password")
@@ -76,8 +79,8 @@ public:
         return true;
     }
 
-    bool on_comment_part(json::string_view, json::error_code&) { return true; }
-    bool on_comment(json::string_view, json::error_code&) { return true; }
+    bool on_comment_part(json::string_view, error_code&) { return true; }
+    bool on_comment(json::string_view, error_code&) { return true; }
 
 private:
     // Keys longer than any the document defines are unknown whatever follows:
@@ -89,7 +92,7 @@ private:
     }
 
     // Every value starts here, once (a string or number read in parts too).
-    bool value(bool null, json::error_code& ec) {
+    bool value(bool null, error_code& ec) {
         if (password_value_ && !null) secret_ = true;
         password_value_ = false;
         if (depth_ == 1 && root_is_array_ && ++elements_ > kMaxElements) {
@@ -99,12 +102,12 @@ private:
         }
         return true;
     }
-    bool part(json::error_code& ec) {
+    bool part(error_code& ec) {
         if (in_part_) return true;
         in_part_ = true;
         return value(false, ec);
     }
-    bool scalar(bool null, json::error_code& ec) {
+    bool scalar(bool null, error_code& ec) {
         if (in_part_) {
             in_part_ = false;
             return true;
@@ -112,7 +115,7 @@ private:
         return value(null, ec);
     }
 
-    bool open(bool object, json::error_code& ec) {
+    bool open(bool object, error_code& ec) {
         if (!value(false, ec)) return false;
         ++depth_;
         if (depth_ == 1) root_is_array_ = !object;
@@ -164,7 +167,7 @@ Scan scan(std::string_view text, std::string_view path) {
     // names where it is.
     options.max_depth = kMaxDepth + 1;
     json::basic_parser<Scanner> parser(options, path);
-    json::error_code ec;
+    error_code ec;
     std::size_t n = parser.write_some(false, text.data(), text.size(), ec);
     const Scanner& s = parser.handler();
     Scan out;

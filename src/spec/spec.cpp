@@ -5,10 +5,15 @@
 #include <cstdlib>
 #include <new>
 
+#include <boost/container/pmr/memory_resource.hpp>
 #include <boost/json.hpp>
 
 namespace pgsr::spec {
 namespace json = boost::json;
+
+// Boost.JSON allocates through Boost.Container's memory_resource; the alias
+// json::memory_resource that 1.81 to 1.86 have is gone from 1.87 on.
+using MemoryResource = boost::container::pmr::memory_resource;
 
 namespace {
 
@@ -18,7 +23,7 @@ namespace {
 // Boost.JSON 1.81 may free a block with another alignment than it asked for
 // (a pending object key: allocated with 1, freed with the default), so any
 // alignment up to the default takes the plain operator new/delete path.
-class WipingResource final : public json::memory_resource {
+class WipingResource final : public MemoryResource {
     static bool plain(std::size_t align) { return align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__; }
     void* do_allocate(std::size_t n, std::size_t align) override {
         return plain(align) ? ::operator new(n) : ::operator new(n, std::align_val_t(align));
@@ -30,7 +35,7 @@ class WipingResource final : public json::memory_resource {
         else
             ::operator delete(p, std::align_val_t(align));
     }
-    bool do_is_equal(const json::memory_resource& other) const noexcept override {
+    bool do_is_equal(const MemoryResource& other) const noexcept override {
         return this == &other;
     }
 };
