@@ -9,6 +9,7 @@ PACKAGES=(
     libboost-json1.81-dev                    # the grants document parser (header-only use)
     libgtest-dev                             # unit tests
     clang libclang-rt-14-dev                 # libFuzzer, for the parser's fuzzer
+    python3 python3-psycopg2                 # the model-based random test (test/model)
 )
 
 missing=()

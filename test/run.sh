@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test suite of pg_sync_roles on a throwaway cluster:
 #   unit (GoogleTest), fuzz (libFuzzer, bounded), regress (pg_regress, as a
-#   non-superuser caller), isolation (pg_isolation_regress), login (TCP).
+#   non-superuser caller), isolation (pg_isolation_regress), login (TCP),
+#   model (model-based random test, bounded).
 # As root it first installs the packages it needs.  The last line is
 # "N passed, N failed"; the exit status is non-zero on any failure.
 #
 #   test/run.sh [suite ...]      default: all suites
 #   FUZZ_SECONDS=20              time given to the fuzzer
+#   MODEL_SECONDS=60             time given to the model-based test (MODEL_SEED: its seed)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login model)
 
 passed=0
 failed=0
@@ -92,9 +94,21 @@ suite_login() {
     if [ -z "$p" ]; then count 0 1; else count "$p" "$f"; fi
 }
 
+suite_model() {
+    section "model-based random test (${MODEL_SECONDS:-60}s; test/model)"
+    local out
+    out=$(bash test/model/run.sh 2>&1)
+    echo "$out"
+    local last p f
+    last=$(tail -1 <<<"$out")
+    p=$(grep -oP '^[0-9]+(?= passed)' <<<"$last")
+    f=$(grep -oP '[0-9]+(?= failed)' <<<"$last")
+    if [ -z "$p" ]; then count 0 1; else count "$p" "$f"; fi
+}
+
 needs_server=0
 for s in "${SUITES[@]}"; do
-    case $s in regress|isolation|login) needs_server=1 ;; esac
+    case $s in regress|isolation|login|model) needs_server=1 ;; esac
 done
 if [ $needs_server = 1 ]; then
     section "throwaway cluster"
@@ -108,7 +122,7 @@ fi
 
 for s in "${SUITES[@]}"; do
     case $s in
-        unit|fuzz|regress|isolation|login) "suite_$s" ;;
+        unit|fuzz|regress|isolation|login|model) "suite_$s" ;;
         *) echo "unknown suite: $s"; count 0 1 ;;
     esac
 done

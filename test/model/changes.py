@@ -52,8 +52,13 @@ def _privs(rng, rel):
     return rng.sample(pool, rng.randint(1, min(3, len(pool))))
 
 
+# Whether hand changes may give grant options to synced roles and
+# bystanders (switch state:grant_options); set by gen_change.
+GRANT_OPTIONS = True
+
+
 def _go(rng, p=0.3):
-    return " WITH GRANT OPTION" if rng.random() < p else ""
+    return " WITH GRANT OPTION" if rng.random() < p and GRANT_OPTIONS else ""
 
 
 def on_intermediate(kind, key, privilege, template, db_oid=None):
@@ -146,7 +151,7 @@ def passed_on(rng, st):
     """A synced role holds a grant option (from the owner) and passes the
     privilege on to another role."""
     rel = _rel(rng, st)
-    if not rel:
+    if not rel or not GRANT_OPTIONS:
         return None
     t = rng.choice(TARGETS)
     other = rng.choice([r for r in TARGETS if r != t] + [OTHER, TEAM])
@@ -383,6 +388,24 @@ BEGIN
 END $do$""")
 
 
+def grantor_usage_workaround():
+    """Not a random change: with state:grantor_without_usage off, run before
+    every sync, so that a role that granted a privilege on a relation (and
+    is not its owner) has USAGE on the relation's schema (issue 10, fault 2)."""
+    return hand("workaround_grantor_usage", r"""DO $do$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT DISTINCT n.nspname, pg_get_userbyid(x.grantor) AS grantor
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+                    aclexplode(c.relacl || coalesce((SELECT array_agg(e) FROM pg_attribute a, unnest(a.attacl) e
+                                                      WHERE a.attrelid = c.oid), '{}')) x
+              WHERE n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'public')
+                AND x.grantor <> c.relowner AND NOT has_schema_privilege(x.grantor, n.oid, 'USAGE') LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, r.grantor);
+    END LOOP;
+END $do$""")
+
+
 # name -> (generator, weight)
 KINDS = {
     "direct_grant": (direct_grant, 6),
@@ -415,8 +438,10 @@ KINDS = {
 }
 
 
-def gen_change(rng, st, enabled):
-    names = [n for n in KINDS if n in enabled]
+def gen_change(rng, st, enabled, grant_options=True):
+    global GRANT_OPTIONS
+    GRANT_OPTIONS = grant_options
+    names = [n for n in KINDS if n in enabled and (n != "passed_on" or grant_options)]
     if not names:
         return None
     for _ in range(5):

@@ -309,6 +309,9 @@ def check_fresh(role, preserve, before_t, t_state, f_state, fresh):
         k = "membership" if kind == "member" else f"{p} on {objkind(t_state if who == role else f_state, kind, obj)}"
         out.append((f"only the {'old' if who == role else 'fresh'} role has {k}", f"only {who} has {p} on {show(kind, obj)}"))
     tr, fr = t_state.roles[role], f_state.roles[fresh]
-    if (tr.login, tr.valid_until if tr.login else None) != (fr.login, fr.valid_until if fr.login else None):
+
+    def login(r):   # NULL and infinity both mean forever; NOLOGIN has no validity
+        return (r.login, (math.inf if r.valid_until is None else r.valid_until) if r.login else None)
+    if login(tr) != login(fr):
         out.append(("login differs", f"{role}: {tr.login} {tr.valid_until}; fresh: {fr.login} {fr.valid_until}"))
     return out

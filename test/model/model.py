@@ -34,8 +34,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #     USAGE on the object's schema (issue 10, fault 1).  When off, the caller
 #     is granted USAGE on every schema before each sync, and documents do not
 #     give away a schema holding objects the caller owns.
+# state:grantor_without_usage  states may arise where a role that granted a
+#     privilege on a relation (not its owner) has no USAGE on its schema
+#     (issue 10, fault 2).  When off, such grantors are granted USAGE before
+#     each sync.
+# state:grant_options  hand changes may give grant options to roles (WITH
+#     GRANT OPTION, and passed_on); off, they never do (other_grantor's
+#     grantor still holds one: it needs it to grant).
 SWITCHES = ([f"check:{c}" for c in expect.CHECKS] + [f"change:{c}" for c in changes.KINDS]
-            + ["doc:member_of_caller", "state:owner_without_usage"])
+            + ["doc:member_of_caller", "state:owner_without_usage", "state:grantor_without_usage",
+               "state:grant_options"])
 
 
 def parse_names(text):
@@ -62,7 +70,7 @@ def gen_steps(rng, st, opts, memory, fresh_rate):
     """The next steps: a hand change (about half the time) or a sync of a
     random role, with a new document or a change of its last one."""
     if opts.changes and rng.random() >= 0.45:
-        step = changes.gen_change(rng, st, opts.changes)
+        step = changes.gen_change(rng, st, opts.changes, "grant_options" in opts.gen)
         if step:
             return [step]
     role = rng.choice(TARGETS)
@@ -71,9 +79,12 @@ def gen_steps(rng, st, opts, memory, fresh_rate):
     preserve = prev[1] if prev and rng.random() < 0.7 else gen_preserve(rng, st)
     memory[role] = (doc, preserve)
     sync = {"op": "sync", "role": role, "doc": doc, "preserve": preserve, "fresh": rng.random() < fresh_rate}
+    before = []
     if "owner_without_usage" not in opts.gen:
-        return [changes.caller_usage_workaround(), sync]
-    return [sync]
+        before.append(changes.caller_usage_workaround())
+    if "grantor_without_usage" not in opts.gen:
+        before.append(changes.grantor_usage_workaround())
+    return before + [sync]
 
 
 def describe(step):

@@ -16,6 +16,9 @@ from universe import (DB, OTHER_DB, CALLER, FRESH, BYSTANDERS, TARGETS, SETUP_CL
                       SETUP_EXTENSION, reset_sql_cluster, reset_sql_in_db, reset_sql_roles)
 
 
+LOCK_KEY = 7_466_352_003   # pg_try_advisory_lock key held by a run, in the maintenance database
+
+
 class Failure:
     def __init__(self, check, kind, detail):
         self.check, self.kind, self.detail = check, kind, detail
@@ -36,6 +39,12 @@ class Server:
         self.maintenance_db = maintenance_db
         self.su_main = self._connect(maintenance_db)
         self.su = self.other = self.caller = None
+        # One run at a time per cluster: a reset drops what another run uses.
+        with self.su_main.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
+            if not cur.fetchone()[0]:
+                raise SystemExit("another model test run is using this cluster (advisory lock "
+                                 f"{LOCK_KEY} in database {maintenance_db} is held)")
 
     @staticmethod
     def _connect(dbname, user=None):

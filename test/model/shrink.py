@@ -55,7 +55,8 @@ class Shrinker:
         changes one at a time while the failure stays."""
         steps = copy.deepcopy(steps)
         for i in range(len(steps) - 1):
-            steps[i]["fresh"] = False
+            if steps[i]["op"] == "sync":
+                steps[i]["fresh"] = False
         changed = True
         while changed and not self.out_of_time():
             changed = False

@@ -42,8 +42,11 @@ POOL_NAMES = ["new_t", "New T", 'n"q', "new_v"]
 
 SETUP_ROLES = [
     # Run as the superuser: roles the caller made itself (on 16+ it then
-    # holds ADMIN on them).
+    # holds ADMIN on them).  The first synced role exists from the start,
+    # with an oid lower than the owners' (PostgreSQL picks a grantor among
+    # the caller's roles in oid order); the others are created by sync.
     f"SET ROLE {CALLER}",
+    f"CREATE ROLE {TARGETS[0]}",
     f"CREATE ROLE {OWNER1}",
     f"CREATE ROLE {OWNER2}",
     f"CREATE ROLE {GRANTOR}",
