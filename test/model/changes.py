@@ -397,8 +397,10 @@ DECLARE r record;
 BEGIN
     FOR r IN SELECT DISTINCT n.nspname, pg_get_userbyid(x.grantor) AS grantor
                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
-                    aclexplode(c.relacl || coalesce((SELECT array_agg(e) FROM pg_attribute a, unnest(a.attacl) e
-                                                      WHERE a.attrelid = c.oid), '{}')) x
+                    LATERAL (SELECT t.grantor FROM aclexplode(c.relacl) t
+                             UNION ALL
+                             SELECT y.grantor FROM pg_attribute a, aclexplode(a.attacl) y
+                              WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL) x
               WHERE n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'public')
                 AND x.grantor <> c.relowner AND NOT has_schema_privilege(x.grantor, n.oid, 'USAGE') LOOP
         EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, r.grantor);

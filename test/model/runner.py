@@ -128,6 +128,8 @@ def run_hand(server, step):
         return None
     except psycopg2.Error as e:
         conn.rollback()
+        if step["kind"].startswith("workaround"):
+            raise       # not a random change: it must work
         return (e.pgerror or str(e)).strip().split("\n")[0]
     finally:
         conn.autocommit = True
