@@ -18,7 +18,7 @@ import math
 import re
 
 from observe import (REL_PRIVS, SEQ_PRIVS, COL_PRIVS, SCHEMA_PRIVS, fit_intermediate, foreign_intermediate)
-from universe import CALLER, DB, OTHER_DB
+from universe import CALLER, DB, OTHER_DB, KNOWN_NAMES
 
 KIND_NAME = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "S": "sequence",
              "f": "foreign table"}
@@ -28,11 +28,18 @@ CHECKS = ["sync_ok", "access", "memberships", "ownership", "login", "plan_empty"
 
 
 def normalize(message):
-    """An error message without the names and numbers in it."""
+    """An error message or statement without the names and numbers in it."""
     m = message.split("\n")[0].replace("ERROR:", "").strip()
-    m = re.sub(r'"(?:[^"]|"")*"', '"…"', m)
-    m = re.sub(r"\b(for|of) (schema|table|relation|sequence|view|database|role) [^\s\"]+", r"\1 \2 …", m)
+    for name in sorted(KNOWN_NAMES, key=len, reverse=True):
+        for form in ('"' + name.replace('"', '""') + '"', '"' + name + '"', name):
+            m = m.replace(form, "…")
+    m = re.sub(r"_pgsr_[a-z0-9_]+", "…", m)
+    m = re.sub(r'"(?:[^"]|"")*"', "…", m)
     return re.sub(r"\d+", "N", m)
+
+
+def coarse(kind):
+    return {"rel": "a relation", "schema": "a schema", "db": "a database", "member": "a role"}[kind]
 
 
 def objkind(state, kind, obj):
@@ -149,8 +156,8 @@ def check_access(m):
         want, got = m.expected(kind, obj, p), (kind, obj, p) in have
         if want != got:
             what = "has" if got else "lacks"
-            out.append((f"{what} {privilege_class(p)} on {objkind(m.after, kind, obj)}",
-                        f"{m.role} {what} {p} on {show(kind, obj)}"))
+            out.append((f"{what} {privilege_class(p)} on {coarse(kind)}",
+                        f"{m.role} {what} {p} on {objkind(m.after, kind, obj)} {show(kind, obj)}"))
     return out
 
 
@@ -170,8 +177,7 @@ def check_memberships(m):
     for need in sorted(m.needs, key=str):
         n = sum(1 for g in m.direct if need in m.fit[g])
         if n != 1:
-            out.append((f"{'no' if n == 0 else 'several'} intermediate role for {need[2]} on "
-                        f"{objkind(m.after, need[0], need[1])}",
+            out.append((f"{'no' if n == 0 else 'several'} intermediate role for {need[2]} on {coarse(need[0])}",
                         f"{m.role} is a member of {n} fit intermediate roles for {need[2]} on {show(need[0], need[1])}"))
     old = m.before.roles.get(m.role)
     for g in sorted(old.member_of if old else ()):
@@ -198,7 +204,7 @@ def check_ownership(m):
         kept = rel.schema in m.preserve and old and old.oid == rel.oid and old.owner == r
         want, got = key in m.decl.own_tables or kept, rel.owner == r
         if want != got:
-            out.append((f"{'owns' if got else 'does not own'} {objkind(m.after, 'rel', key)}",
+            out.append((f"{'owns' if got else 'does not own'} a relation",
                         f"{show('rel', key)} is owned by {rel.owner}, document says {'yes' if want else 'no'} for {r}"))
     return out
 
@@ -226,6 +232,24 @@ def check_login(m, valid_until):
     return []
 
 
+SHAPE_WORDS = {"GRANT", "REVOKE", "ON", "TABLE", "SEQUENCE", "SCHEMA", "DATABASE", "CASCADE", "SET", "ROLE;",
+               "ROLE", "ALTER", "OWNER", "TO", "FROM", "WITH", "LOGIN", "NOLOGIN", "VALID", "UNTIL", "PASSWORD",
+               "NULL", "OPTION", "ADMIN", "FOR", "COMMENT", "VIEW", "MATERIALIZED", "…"}
+
+
+def check_plan_empty(rows):
+    """plan's rows after a sync: none.  The kind names the first statement
+    that is not the caller borrowing a role for the call."""
+    if not rows:
+        return []
+    borrow = re.compile(r"^(GRANT .* TO|REVOKE .* FROM) %s$" % re.escape(CALLER))
+    real = [r for r in rows if not borrow.match(r[2])] or rows
+    _, action, statement = real[0]
+    words = normalize(statement).replace("SET ROLE …; ", "SET ROLE; ").split()
+    shape = " ".join(w for w in words if w in SHAPE_WORDS)
+    return [(f"{action}: {shape}", f"plan still has {len(rows)} rows: " + "; ".join(f"{a}: {s}" for _, a, s in rows[:5]))]
+
+
 def check_bystanders(role, bystanders, before, after):
     """Other roles' access is what it was, except on objects whose owner the
     sync changed, and privileges derived from grants the synced role made
@@ -249,7 +273,7 @@ def check_bystanders(role, bystanders, before, after):
             if (kind, obj) in changed:
                 continue
             what = "gained" if (kind, obj, p) in after.access[b] else "lost"
-            k = "membership" if kind == "member" else f"{p} on {objkind(after, kind, obj) if kind != 'member' else ''}"
+            k = "a membership" if kind == "member" else f"{privilege_class(p)} on {coarse(kind)}"
             out.append((f"another role {what} {k}", f"{b} {what} {p} on {show(kind, obj)}"))
     return out
 
@@ -306,7 +330,7 @@ def check_fresh(role, preserve, before_t, t_state, f_state, fresh):
     out = []
     for kind, obj, p in sorted(t ^ f, key=str):
         who = role if (kind, obj, p) in t else fresh
-        k = "membership" if kind == "member" else f"{p} on {objkind(t_state if who == role else f_state, kind, obj)}"
+        k = "a membership" if kind == "member" else f"{privilege_class(p)} on {coarse(kind)}"
         out.append((f"only the {'old' if who == role else 'fresh'} role has {k}", f"only {who} has {p} on {show(kind, obj)}"))
     tr, fr = t_state.roles[role], f_state.roles[fresh]
 

@@ -203,8 +203,7 @@ def run_sync(server, step, checks, stats=None, log=None):
     if "plan_empty" in on:
         with server.caller.cursor() as cur:
             rows = call_sync(cur, "plan", step)
-        results["plan_empty"] = [(f"{a} {' '.join(s.split()[:2])}", f"plan still has {len(rows)} rows: "
-                                  + "; ".join(f"{a}: {s}" for _, a, s in rows[:4])) for _, a, s in rows[:1]]
+        results["plan_empty"] = expect.check_plan_empty(rows)
     if "bystanders" in on:
         results["bystanders"] = expect.check_bystanders(role, bystanders, before, after)
     if "caller_memberships" in on:
@@ -246,7 +245,8 @@ def fresh(server, step, after):
             try:
                 call_sync(cur, "sync", step, role=FRESH)
             except psycopg2.Error as e:
-                return [(f"fresh sync failed: {e.pgcode}", (e.pgerror or str(e)).strip())]
+                return [(f"fresh sync failed: {e.pgcode}: {expect.normalize(e.pgerror or str(e))}",
+                         (e.pgerror or str(e)).strip())]
             f_state = read_state(cur, superuser=False)
             read_access(cur, f_state, [FRESH])
     finally:

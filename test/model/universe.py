@@ -33,12 +33,19 @@ BYSTANDERS = [OWNER1, OWNER2, GRANTOR, OTHER, TEAM, TEAM2, "public"]
 # --gen member_of_caller).
 GROUPS = [TEAM, TEAM2, OWNER1, NEW_GROUP]
 
+# Every name the universe uses (failure kinds are written without them).
+KNOWN_NAMES = None  # set below
+
 # Schemas named by documents that do not exist at first (schema_ownership
 # creates them).
 MISSING_SCHEMAS = ["s_new", "s_New Case"]
 # Names the hand changes create, rename to and drop.
 POOL_NAMES = ["new_t", "New T", 'n"q', "new_v"]
 
+
+KNOWN_NAMES = (TARGETS + BYSTANDERS + GROUPS + MISSING_SCHEMAS + POOL_NAMES
+               + [CALLER, DBOWNER, FRESH, DB, OTHER_DB, "s_admin", "Mixed Schema", "s_empty", "s_o1", "s_o2",
+                  's_a"b', "Mixed Case", 'a"b'])
 
 SETUP_ROLES = [
     # Run as the superuser: roles the caller made itself (on 16+ it then
