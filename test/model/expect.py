@@ -157,7 +157,8 @@ def check_access(m):
         if want != got:
             what = "has" if got else "lacks"
             out.append((f"{what} {privilege_class(p)} on {coarse(kind)}",
-                        f"{m.role} {what} {p} on {objkind(m.after, kind, obj)} {show(kind, obj)}"))
+                        f"{m.role} {what} {p} on "
+                        + (f"{objkind(m.after, kind, obj)} " if kind == "rel" else "") + show(kind, obj)))
     return out
 
 
