@@ -75,25 +75,30 @@ DECLARE r text;
 BEGIN
     SELECT pg_get_userbyid(x.grantee) INTO r FROM aclexplode({acl}) x
      WHERE x.grantee <> 0 AND x.privilege_type = {ql(privilege)}
-       AND starts_with(pg_get_userbyid(x.grantee)::text, '_pgsr_')
+       AND pg_get_userbyid(x.grantee) ~ '^_pgsr_(local|global)_'
      ORDER BY x.grantee LIMIT 1;
     IF r IS NULL THEN RAISE EXCEPTION 'no intermediate role'; END IF;
     EXECUTE format($t${template}$t$, r);
 END $do$"""
 
 
+def _intermediate_name(name):
+    # Not the reworked code's other _pgsr_ roles (recipients of ownership).
+    return name.startswith(("_pgsr_local_", "_pgsr_global_"))
+
+
 def _intermediate_object(rng, st):
     """An object whose ACL names an intermediate role: (kind, key, privilege)."""
     found = []
     for key, rel in sorted(st.relations.items()):
-        if any(a.grantee.startswith("_pgsr_") and a.privilege == "SELECT" for a in rel.acl):
+        if any(_intermediate_name(a.grantee) and a.privilege == "SELECT" for a in rel.acl):
             found.append(("rel", key, "SELECT"))
     for name, sc in sorted(st.schemas.items()):
         for p in ("USAGE", "CREATE"):
-            if any(a.grantee.startswith("_pgsr_") and a.privilege == p for a in sc.acl):
+            if any(_intermediate_name(a.grantee) and a.privilege == p for a in sc.acl):
                 found.append(("schema", name, p))
     for name, (_, _, acl) in sorted(st.databases.items()):
-        if any(a.grantee.startswith("_pgsr_") and a.privilege == "CONNECT" for a in acl):
+        if any(_intermediate_name(a.grantee) and a.privilege == "CONNECT" for a in acl):
             found.append(("db", name, "CONNECT"))
     return rng.choice(found) if found else None
 

@@ -156,7 +156,7 @@ def cmd_run(args):
     out_dir = args.out or os.path.join(os.environ.get("TMPDIR", "/tmp"), f"pgsr-model-{seed}")
     os.makedirs(out_dir, exist_ok=True)
     print(f"model: seed {seed}; {args.seconds}s; {args.steps} steps per episode; out {out_dir}")
-    print(f"model: switched off: {', '.join(sorted(skip)) or '(none)'}")
+    print(f"model: switched off: {', '.join(sorted(skip)) or '(none)'}; sequences: {args.sequences}")
     server = Server()
     stats = Stats()
     seen = {}             # signature -> [count, replay file or None]
@@ -292,6 +292,8 @@ def main():
     r.add_argument("--fresh-rate", type=float, default=float(env("MODEL_FRESH_RATE", 0.15)))
     r.add_argument("--episode", type=int, default=int(env("MODEL_EPISODE", 0)), help="first episode")
     r.add_argument("--episodes", type=int, default=0, help="stop after this many episodes")
+    r.add_argument("--sequences", choices=["given-back", "kept"], default=env("MODEL_SEQUENCES", "given-back"),
+                   help="what becomes of an undeclared stand-alone sequence the role owns (see README)")
     r.add_argument("--verbose", "-v", action="store_true")
     p = sub.add_parser("replay")
     p.add_argument("file")
@@ -299,11 +301,13 @@ def main():
     p.add_argument("--all-checks", action="store_true", help="check every sync, not only the last one")
     p.add_argument("--sql", action="store_true", help="print the replay as a psql script instead")
     p.add_argument("--keep", action="store_true", help="leave the database as the replay left it")
+    p.add_argument("--sequences", choices=["given-back", "kept"], default=env("MODEL_SEQUENCES", "given-back"))
     sub.add_parser("switches")
     args = ap.parse_args()
     if getattr(args, "skip", "").startswith("@"):
         with open(args.skip[1:]) as f:
             args.skip = f.read()
+    expect.SEQUENCES_KEPT = getattr(args, "sequences", "given-back") == "kept"
     if args.cmd == "switches":
         print("\n".join(SWITCHES))
         return 0

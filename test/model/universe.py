@@ -129,13 +129,16 @@ SETUP_DB = [
 ]
 
 
-_TEST_ROLES = r"(rolname LIKE 'mdl\_%' OR rolname ~ '^_pgsr_(local|global)_')"
+_TEST_ROLES = r"(rolname LIKE 'mdl\_%' OR rolname LIKE '\_pgsr\_%')"
 
 
 def reset_sql_in_db():
     """Statements (as superuser, in DB and in OTHER_DB) that undo whatever
-    the steps did in that database: the universe's schemas go, and every
-    test role's objects and privileges here (DROP OWNED BY)."""
+    the steps did in that database: the universe's schemas go (and with them
+    every privilege on what they held), and the mdl_ roles' objects and
+    privileges here (DROP OWNED BY; not for _pgsr_ roles, whose privileges
+    on other databases of the cluster are not ours: they lose what they
+    hold on these two databases in reset_sql_roles)."""
     return [
         "SET client_min_messages = warning",
         "DROP TABLE IF EXISTS public.ft",
@@ -146,7 +149,7 @@ BEGIN
               WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', 'public') LOOP
         EXECUTE format('DROP SCHEMA %I CASCADE', r);
     END LOOP;
-    FOR r IN SELECT rolname FROM pg_roles WHERE """ + _TEST_ROLES + r""" LOOP
+    FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE 'mdl\_%' LOOP
         EXECUTE format('DROP OWNED BY %I', r);
     END LOOP;
 END $$""",
@@ -162,6 +165,9 @@ def reset_sql_roles():
         r"""DO $$
 DECLARE r text;
 BEGIN
+    FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE '\_pgsr\_%' LOOP
+        EXECUTE format('REVOKE ALL ON DATABASE """ + DB + ", " + OTHER_DB + r""" FROM %I', r);
+    END LOOP;
     FOR r IN SELECT rolname FROM pg_roles WHERE """ + _TEST_ROLES + f"""
                 AND rolname NOT IN ('{CALLER}', '{DBOWNER}') LOOP
         BEGIN
@@ -193,7 +199,7 @@ def reset_sql_cluster():
 DECLARE r text;
 BEGIN
     FOR r IN SELECT rolname FROM pg_roles
-              WHERE rolname LIKE 'mdl\_%' OR rolname ~ '^_pgsr_(local|global)_'
+              WHERE rolname LIKE 'mdl\_%' OR rolname LIKE '\_pgsr\_%'
               ORDER BY rolname = 'mdl_admin', rolname LOOP
         BEGIN
             EXECUTE format('DROP ROLE %I', r);
