@@ -13,6 +13,7 @@ BUILD=(
     libboost-json1.81-dev                    # the grants document parser (header-only use)
     libgtest-dev                             # unit tests
     clang libclang-rt-14-dev                 # libFuzzer, for the parser's fuzzer
+    python3 python3-psycopg2                 # the model-based random test (test/model)
 )
 CHROOTS=(
     debootstrap                              # chroots of newer Debian suites (scripts/chroot.sh)

@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login model)
 HOST_VERSION=15     # what this machine's Debian (12) packages
 
 passed=0
@@ -105,6 +105,17 @@ suite_login() {
     if [ -z "$p" ]; then count 0 1; else count "$p" "$f"; fi
 }
 
+suite_model() {
+    section "model-based random test (${MODEL_SECONDS:-60}s; test/model)"
+    local out last p f
+    out=$(bash test/model/run.sh 2>&1)
+    echo "$out" | tail -30
+    last=$(tail -1 <<<"$out")
+    p=$(grep -oP '^[0-9]+(?= passed)' <<<"$last")
+    f=$(grep -oP '[0-9]+(?= failed)' <<<"$last")
+    if [ -z "$p" ]; then count 0 1; else count "$p" "$f"; fi
+}
+
 # Builds, installs and runs the suites against VERSION's server here.
 run_here() {
     local version=$1
@@ -152,7 +163,7 @@ run_here() {
 
     local s needs_server=0
     for s in "${SUITES[@]}"; do
-        case $s in regress|isolation|login) needs_server=1 ;; esac
+        case $s in regress|isolation|login|model) needs_server=1 ;; esac
     done
     if [ $needs_server = 1 ]; then
         section "throwaway cluster"
@@ -167,7 +178,7 @@ run_here() {
 
     for s in "${SUITES[@]}"; do
         case $s in
-            unit|fuzz|regress|isolation|login) t=$SECONDS; "suite_$s"; echo "($((SECONDS - t)) s)" ;;
+            unit|fuzz|regress|isolation|login|model) t=$SECONDS; "suite_$s"; echo "($((SECONDS - t)) s)" ;;
             *) echo "unknown suite: $s"; count 0 1 ;;
         esac
     done
@@ -187,8 +198,8 @@ read -r -a VERSIONS <<<"${PG_VERSIONS:-15 17 18}"
 [ ${#VERSIONS[@]} -gt 0 ] || { echo "PG_VERSIONS is empty"; echo "0 passed, 1 failed"; exit 1; }
 for s in "${SUITES[@]}"; do
     case $s in
-        unit|fuzz|regress|isolation|login) ;;
-        *) echo "unknown suite: $s (unit fuzz regress isolation login)"; echo "0 passed, 1 failed"; exit 1 ;;
+        unit|fuzz|regress|isolation|login|model) ;;
+        *) echo "unknown suite: $s (unit fuzz regress isolation login model)"; echo "0 passed, 1 failed"; exit 1 ;;
     esac
 done
 

@@ -1,0 +1,280 @@
+"""Runs steps against the server: resets the universe, applies hand changes,
+syncs and checks each sync against the model."""
+
+import json
+import math
+import time
+
+import psycopg2
+import psycopg2.extensions
+
+import expect
+from docs import Declared, regex_pairs
+from expect import Model
+from observe import read_state, read_access, read_regex
+from universe import (DB, OTHER_DB, CALLER, FRESH, BYSTANDERS, TARGETS, SETUP_CLUSTER, SETUP_DB,
+                      SETUP_EXTENSION, reset_sql_cluster, reset_sql_in_db, reset_sql_roles)
+
+
+LOCK_KEY = 7_466_352_003   # pg_try_advisory_lock key held by a run, in the maintenance database
+
+
+class Failure:
+    def __init__(self, check, kind, detail):
+        self.check, self.kind, self.detail = check, kind, detail
+
+    @property
+    def signature(self):
+        return f"{self.check}: {self.kind}"
+
+    def __str__(self):
+        return f"[{self.check}] {self.kind}: {self.detail}"
+
+
+class Server:
+    """The connections: the superuser (PG* environment) to the maintenance
+    database, to DB and to OTHER_DB; the caller to DB."""
+
+    def __init__(self, maintenance_db="postgres"):
+        self.maintenance_db = maintenance_db
+        self.su_main = self._connect(maintenance_db)
+        self.su = self.other = self.caller = None
+        # One run at a time per cluster: a reset drops what another run uses.
+        with self.su_main.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
+            if not cur.fetchone()[0]:
+                raise SystemExit("another model test run is using this cluster (advisory lock "
+                                 f"{LOCK_KEY} in database {maintenance_db} is held)")
+
+    @staticmethod
+    def _connect(dbname, user=None):
+        kw = {"dbname": dbname, "application_name": "pgsr-model"}
+        if user:
+            kw["user"] = user
+        c = psycopg2.connect(**kw)
+        c.autocommit = True
+        with c.cursor() as cur:
+            cur.execute("SET client_min_messages = warning")
+        return c
+
+    def close_db_connections(self):
+        for c in (self.su, self.other, self.caller):
+            if c is not None:
+                c.close()
+        self.su = self.other = self.caller = None
+
+    def reset(self):
+        """Puts the universe back as it was made.  The first time, the
+        databases and roles are made anew; then (faster than CREATE DATABASE)
+        the schemas, the test roles' objects and privileges and the roles are
+        dropped in place, and made again."""
+        if self.su is None:
+            self.close_db_connections()
+            with self.su_main.cursor() as cur:
+                for sql in reset_sql_cluster() + SETUP_CLUSTER:
+                    cur.execute(sql)
+            self.su = self._connect(DB)
+            self.other = self._connect(OTHER_DB)
+            with self.su.cursor() as cur:
+                for sql in SETUP_EXTENSION:
+                    cur.execute(sql)
+        else:
+            if self.caller is not None:
+                self.caller.close()
+            for conn in (self.su, self.other):
+                with conn.cursor() as cur:
+                    for sql in reset_sql_in_db():
+                        cur.execute(sql)
+            with self.su_main.cursor() as cur:
+                for sql in reset_sql_roles():
+                    cur.execute(sql)
+        with self.su.cursor() as cur:
+            for sql in SETUP_DB:
+                cur.execute(sql)
+            cur.execute("SET TimeZone = 'UTC'")
+        self.caller = self._connect(DB, CALLER)
+
+    def teardown(self):
+        self.close_db_connections()
+        with self.su_main.cursor() as cur:
+            for sql in reset_sql_cluster():
+                cur.execute(sql)
+        self.su_main.close()
+
+
+class Stats:
+    def __init__(self):
+        self.syncs_passed = self.syncs_failed = 0
+        self.checks_passed = self.checks_failed = 0
+        self.sync_seconds = 0.0
+        self.hand_steps = self.hand_skipped = 0
+
+
+def run_hand(server, step):
+    """Runs a hand change in one transaction; returns the error, if any (a
+    change that no longer applies, e.g. to a dropped table, is skipped)."""
+    if step["op"] == "session":
+        with server.caller.cursor() as cur:
+            for sql in step["sql"]:
+                cur.execute(sql)
+        return None
+    conn = server.other if step.get("db") == "other" else server.su
+    conn.autocommit = False
+    try:
+        with conn.cursor() as cur:
+            for sql in step["sql"]:
+                cur.execute(sql)
+        conn.commit()
+        return None
+    except psycopg2.Error as e:
+        conn.rollback()
+        if step["kind"].startswith("workaround"):
+            raise       # not a random change: it must work
+        return (e.pgerror or str(e)).strip().split("\n")[0]
+    finally:
+        conn.autocommit = True
+
+
+def call_sync(cur, fn, step, role=None):
+    cur.execute(f"SELECT step, action, statement FROM pg_sync_roles.{fn}(%s, %s::jsonb, %s::text[])",
+                (role or step["role"], json.dumps(step["doc"]), step.get("preserve", [])))
+    return cur.fetchall()
+
+
+def observe(server, roles, doc=()):
+    with server.su.cursor() as cur:
+        st = read_state(cur)
+        read_regex(cur, st, regex_pairs(doc))
+        more = []
+        for r in roles:
+            if r in st.roles:
+                more += list(st.roles[r].member_of)
+        read_access(cur, st, list(roles) + more)
+    return st
+
+
+def refused_member_of_caller(error, doc):
+    """A document declaring the caller as a role_membership may be refused
+    up front with 22023 (issue 10 (4): "works, or a clear 22023")."""
+    return error.pgcode == "22023" and any(g["type"] == "role_membership" and g["role"] == CALLER for g in doc)
+
+
+def run_sync(server, step, checks, stats=None, log=None):
+    """Runs one sync; with `checks`, checks it against the model and
+    returns the failures (without, returns [] whatever happens)."""
+    role, doc = step["role"], step["doc"]
+    bystanders = [r for r in TARGETS + BYSTANDERS if r != role]
+    before = observe(server, [role] + bystanders, doc) if checks else None
+    valid_until = None
+    login = next((g for g in doc if g["type"] == "login"), None)
+    with server.caller.cursor() as cur:
+        if checks and login and login.get("valid_until") is not None:
+            # The instant the caller's session means by the declared text.
+            cur.execute("SELECT extract(epoch FROM %s::timestamptz)::float8", (login["valid_until"],))
+            valid_until = cur.fetchone()[0]
+        t0 = time.monotonic()
+        try:
+            rows = call_sync(cur, "sync", step)
+            error = None
+        except psycopg2.Error as e:
+            rows, error = [], e
+        if stats:
+            stats.sync_seconds += time.monotonic() - t0
+    if log:
+        log(step, rows, error)
+    if not checks:
+        return []
+    on = [c for c in expect.CHECKS if c in checks]
+    failures = []
+    if error is not None:
+        if "sync_ok" in checks and not refused_member_of_caller(error, doc):
+            failures.append(Failure("sync_ok", f"{error.pgcode}: {expect.normalize(error.pgerror or str(error))}",
+                                    (error.pgerror or str(error)).strip()))
+        _count(stats, ["sync_ok"] if "sync_ok" in checks else [], failures)
+        return failures
+
+    after = observe(server, [role] + bystanders, doc)
+    m = Model(role, Declared(doc, after), step.get("preserve", []), before, after)
+    results = {}
+    if "access" in on:
+        results["access"] = expect.check_access(m)
+    if "memberships" in on:
+        results["memberships"] = expect.check_memberships(m)
+    if "ownership" in on:
+        results["ownership"] = expect.check_ownership(m)
+    if "login" in on:
+        results["login"] = expect.check_login(m, valid_until)
+    if "plan_empty" in on:
+        with server.caller.cursor() as cur:
+            rows = call_sync(cur, "plan", step)
+        results["plan_empty"] = expect.check_plan_empty(rows)
+    if "bystanders" in on:
+        results["bystanders"] = expect.check_bystanders(role, bystanders, before, after)
+    if "caller_memberships" in on:
+        b, a = before.roles[CALLER].member_of, after.roles[CALLER].member_of
+        results["caller_memberships"] = [] if a == b else [
+            ("caller's memberships changed", f"before {sorted(b.items())}, after {sorted(a.items())}")]
+    if "recipient" in on:
+        results["recipient"] = expect.check_recipient(role, before, after)
+    if "fresh" in on and step.get("fresh"):
+        results["fresh"] = fresh(server, step, after)
+    if "sync_ok" in on:
+        results["sync_ok"] = []
+    for check, found in results.items():
+        for kind, detail in found[:6]:
+            failures.append(Failure(check, kind, detail))
+    _count(stats, list(results), failures)
+    return failures
+
+
+def _count(stats, ran, failures):
+    if stats is None:
+        return
+    failed = {f.check for f in failures}
+    stats.checks_failed += len(failed)
+    stats.checks_passed += len([c for c in ran if c not in failed])
+    if failed:
+        stats.syncs_failed += 1
+    else:
+        stats.syncs_passed += 1
+
+
+def fresh(server, step, after):
+    """A new role synced with the same document, in a transaction rolled
+    back: its access against the synced role's."""
+    conn = server.caller
+    conn.autocommit = False
+    try:
+        with conn.cursor() as cur:
+            try:
+                call_sync(cur, "sync", step, role=FRESH)
+            except psycopg2.Error as e:
+                if refused_member_of_caller(e, step["doc"]):
+                    return []
+                return [(f"fresh sync failed: {e.pgcode}: {expect.normalize(e.pgerror or str(e))}",
+                         (e.pgerror or str(e)).strip())]
+            f_state = read_state(cur, superuser=False)
+            read_access(cur, f_state, [FRESH])
+    finally:
+        conn.rollback()
+        conn.autocommit = True
+    return expect.check_fresh(step["role"], set(step.get("preserve", [])), None, after, f_state, FRESH)
+
+
+def run_steps(server, steps, checks, stats=None, log=None, stop_on_failure=True):
+    """Runs steps; a sync is checked if `checks` and the step is marked
+    "check" (or all_checked).  Returns (index, failures) of the first failing
+    sync, or (None, [])."""
+    for i, step in enumerate(steps):
+        if step["op"] == "sync":
+            failures = run_sync(server, step, checks if step.get("check", True) else set(), stats, log)
+            if failures and stop_on_failure:
+                return i, failures
+        else:
+            err = run_hand(server, step)
+            if stats:
+                stats.hand_steps += 1
+                stats.hand_skipped += err is not None
+            if log:
+                log(step, None, err)
+    return None, []
