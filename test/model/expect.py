@@ -328,9 +328,9 @@ def check_fresh(role, preserve, before_t, t_state, f_state, fresh):
         for kind, obj, p in state.access.get(who, ()):
             if kind == "rel" and obj[0] in preserve:
                 continue
-            if kind == "rel" and SEQUENCES_KEPT and state is t_state and t_state.relations[obj].kind == "S" \
-                    and t_state.relations[obj].owner == role and not t_state.relations[obj].linked_to:
-                continue    # a sequence it owns stays its own
+            rel = state.relations.get(obj) if kind == "rel" else None
+            if rel and SEQUENCES_KEPT and rel.kind == "S" and rel.owner == who and not rel.linked_to:
+                continue    # a sequence it owns stays its own (declared or not: compared as ownership)
             if kind == "member" and obj in (role, fresh):
                 continue
             if kind == "db" and any(a.grantee == who and a.privilege == "CONNECT" for a in state.databases[obj][2]):
