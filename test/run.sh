@@ -71,7 +71,8 @@ pg_regress_counts() {
     local out=$1 diffs=$2
     local p f
     p=$(grep -cE '^(ok|test) .*\.\.\. ok|^ok [0-9]+ ' <<<"$out")
-    f=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok ' <<<"$out")
+    # A test with no expected file prints "... diff: ...: No such file": a failure too.
+    f=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok |\.\.\. diff: ' <<<"$out")
     if [ "$f" -gt 0 ] && [ -f "$diffs" ]; then head -"${DIFF_LINES:-200}" "$diffs"; fi
     if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then echo "$out" | tail -20; f=1; fi
     count "$p" "$f"
