@@ -168,6 +168,9 @@ run_here() {
     done
 }
 
+# The rest is one block, read whole before it runs: editing this file during
+# a run does not change the run.
+{
 if [ -n "${PGSR_HERE:-}" ]; then
     run_here "$PGSR_HERE"
     echo
@@ -270,3 +273,5 @@ printf '%s\n' "${summary[@]}"
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
+exit
+}
