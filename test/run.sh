@@ -206,6 +206,8 @@ scripts/install-deps.sh "${deps[@]}" || { echo "0 passed, 1 failed"; exit 1; }
 # the versions before them are tested; each version's section waits for its.
 declare -A MAKING
 trap 'kill -TERM $(jobs -p) 2>/dev/null' EXIT
+# Runs once the section under way has cleaned up (its chroot unmounted).
+trap 'echo; echo "interrupted"; echo "$passed passed, $((failed + 1)) failed"; exit 130' INT TERM
 if [ "$(id -u)" = 0 ]; then
     for v in "${VERSIONS[@]}"; do
         [ "$v" = "$HOST_VERSION" ] && continue
