@@ -41,7 +41,7 @@ SELECT has_database_privilege('regress_pgsr_dc_a', :'db', 'CONNECT') AS can_conn
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_dc_a', regress.connect_doc(:'db', 'regress_pgsr_other'));
 SELECT has_database_privilege('regress_pgsr_dc_a', 'regress_pgsr_other', 'CONNECT') AS can_connect_other;
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 
 -- A database whose owner is a superuser: the caller cannot GRANT on it by
 -- hand, so neither can sync, and nothing is left behind.

@@ -22,7 +22,7 @@ $$;
 SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[{"type": "schema_ownership", "schema": "regress_pgsr_so_new"}]');
 SELECT * FROM regress_pgsr_so_owners();
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 \c - :su
 BEGIN;
 SET ROLE regress_pgsr_so_a;
@@ -58,7 +58,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"},
     {"type": "schema_ownership", "schema": "regress_pgsr_so_mine"}]');
 SELECT * FROM regress_pgsr_so_owners();
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 SELECT count(*) AS changes
   FROM pg_sync_roles.sync('regress_pgsr_so_reader', '[{"type": "schema_usage", "schema": "regress_pgsr_so_mine"}]');
 \c - :su
@@ -109,7 +109,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "schema_ownership", "schema": "regress_pgsr_so_Mixed Case"},
     {"type": "schema_ownership", "schema": "regress_pgsr_so_theirs"}]');
 SELECT * FROM regress_pgsr_so_owners();
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 SELECT pg_has_role('regress_pgsr_admin', 'regress_pgsr_so_other', 'MEMBER') AS caller_in_other,
        pg_has_role('regress_pgsr_admin', 'regress_pgsr_so_a', 'MEMBER') AS caller_in_a;
 \c - :su
@@ -162,7 +162,7 @@ SELECT step, action, regress.stable(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_so_a', '[]');
 SELECT * FROM regress_pgsr_so_owners();
 SELECT tablename, regress.stable(tableowner) AS tableowner FROM pg_tables WHERE schemaname = 'regress_pgsr_so_new' ORDER BY 1;
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 
 \c - :su
 SET client_min_messages = warning;

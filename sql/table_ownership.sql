@@ -42,7 +42,7 @@ SELECT step, action, regress.stable(statement) AS statement
 ]') ORDER BY step;
 SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname = 'hanks';
 SELECT has_schema_privilege('regress_pgsr_to_hank', 'regress_pgsr_to', 'CREATE') AS can_create;
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 -- As the owner it can do anything with the table, but create nothing in
 -- the schema.
 \c - :su
@@ -68,7 +68,7 @@ SELECT step, action, regress.stable(statement) AS statement
 ]') ORDER BY step;
 SELECT * FROM regress.to_owners('regress_pgsr_to') WHERE relname = 'hanks';
 SELECT regress.to_acl('regress_pgsr_to.hanks') AS hanks_acl;
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 \c - :su
 SET ROLE regress_pgsr_to_hank;
 SELECT x FROM regress_pgsr_to.hanks;
@@ -301,7 +301,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "table_ownership", "schema": "regress_pgsr_to_theirs", "table": "ninas"}
 ]') ORDER BY step;
 SELECT * FROM regress.to_owners('regress_pgsr_to_theirs');
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 \c - :su
 SET ROLE regress_pgsr_to_nina;
 SELECT x FROM regress_pgsr_to_theirs.ninas;
@@ -319,7 +319,7 @@ SELECT action, regress.stable(statement) AS statement
     {"type": "schema_usage", "schema": "regress_pgsr_to_theirs"}
 ]') WHERE action = 'alter_owner' ORDER BY step;
 SELECT * FROM regress.to_owners('regress_pgsr_to_theirs');
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 SELECT has_schema_privilege('regress_pgsr_admin', 'regress_pgsr_to_theirs', 'CREATE') AS caller_can_create;
 \c - :su
 SET ROLE regress_pgsr_to_nina;

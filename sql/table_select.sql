@@ -281,7 +281,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "plain"}
 ]') ORDER BY step;
 SELECT * FROM regress.ts_privileges('regress_pgsr_ts_erin', 'regress_pgsr_ts');
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 \c - :su
 SET ROLE regress_pgsr_ts_erin;
 INSERT INTO regress_pgsr_ts.plain VALUES (10);
@@ -499,7 +499,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "theirs"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "theirs_too", "direct": true}
 ]') ORDER BY step;
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 SELECT regress.ts_acl('regress_pgsr_ts.theirs') AS theirs_acl;
 SELECT regress.ts_acl('regress_pgsr_ts.theirs_too') AS theirs_too_acl;
 \c - :su
@@ -520,7 +520,7 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "schema_usage", "schema": "regress_pgsr_ts"},
     {"type": "table_select", "schema": "regress_pgsr_ts", "table": "theirs"}
 ]') ORDER BY step;
-SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole;
+SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
 SELECT regress.ts_acl('regress_pgsr_ts.theirs_too') AS theirs_too_acl;
 \c - :su
 SET ROLE regress_pgsr_ts_ivan;

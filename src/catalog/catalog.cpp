@@ -478,6 +478,7 @@ void read_standing(Snapshot& snap, const Request& req) {
         for (const auto& [_, gs] : st.grantors) names.insert(gs.begin(), gs.end());
     }
     for (const auto& [_, rc] : snap.recipients) names.insert(rc.name);
+    for (const auto& [name, _] : snap.intermediates) names.insert(name);  // memberships granted in them
     for (const auto& [_, db] : snap.databases) names.insert(db.owner);
     for (const auto& [_, s] : snap.schemas) names.insert(s.owner);
     for (const auto& [_, r] : snap.relations) {

@@ -374,6 +374,7 @@ private:
     // Whether `role` can look up objects in schema `s` (name lookup needs USAGE).
     bool has_usage(const std::string& role, const std::string& s) const {
         if (standing_of(role).superuser) return true;
+        if (revoked_usage_.count({role, s})) return false;
         auto sc = snap_.schemas.find(s);
         if (schema_owner(s) == role)  // an owner may have revoked its own USAGE
             return sc == snap_.schemas.end() || sc->second.owner != role || !sc->second.owner_without_usage;
@@ -514,6 +515,11 @@ private:
                    const std::string& owner, const std::string& what) {
         std::string schema = r.object.type == ObjectType::schema || r.object.type == ObjectType::database
                                  ? std::string() : r.object.schema;
+        // A role that loses USAGE here cannot look up objects in that schema
+        // in the statements after this one.
+        if (r.object.type == ObjectType::schema && !r.give_back && !r.grant_option &&
+            std::find(r.privileges.begin(), r.privileges.end(), "USAGE") != r.privileges.end())
+            revoked_usage_.insert({r.grantee, r.object.name});
         acting(out, std::move(r), actor, owner, schema, what);
     }
 
@@ -1226,6 +1232,7 @@ private:
     std::map<std::string, int> borrowed_;  // role -> Need bits
     std::map<std::string, std::string> recipients_;  // former owner -> recipient
     std::set<std::pair<std::string, std::string>> planned_usage_;  // (role, schema) USAGE granted by this plan
+    std::set<std::pair<std::string, std::string>> revoked_usage_;  // ... and revoked by it
     std::map<std::string, std::string> intermediates_by_object_;
     std::map<std::string, std::string> declared_owner_;  // owned_key -> role declaring it
     std::map<std::string, std::string> schema_owner_;  // owners this plan sets
