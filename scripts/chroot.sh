@@ -278,6 +278,9 @@ run_in() {
     return $rc
 }
 
+# One block, read whole before it runs: editing this file during a run does
+# not change the run.
+{
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case $cmd in
@@ -346,3 +349,5 @@ case $cmd in
         exit 2
         ;;
 esac
+exit
+}

@@ -185,6 +185,9 @@ run_here() {
     done
 }
 
+# The rest is one block, read whole before it runs: editing this file during
+# a run does not change the run.
+{
 if [ -n "${PGSR_HERE:-}" ]; then
     run_here "$PGSR_HERE"
     echo
@@ -220,6 +223,8 @@ scripts/install-deps.sh "${deps[@]}" || { echo "0 passed, 1 failed"; exit 1; }
 # the versions before them are tested; each version's section waits for its.
 declare -A MAKING
 trap 'kill -TERM $(jobs -p) 2>/dev/null' EXIT
+# Runs once the section under way has cleaned up (its chroot unmounted).
+trap 'echo; echo "interrupted"; echo "$passed passed, $((failed + 1)) failed"; exit 130' INT TERM
 if [ "$(id -u)" = 0 ]; then
     for v in "${VERSIONS[@]}"; do
         [ "$v" = "$HOST_VERSION" ] && continue
@@ -295,3 +300,5 @@ printf '%s\n' "${summary[@]}"
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
+exit
+}
