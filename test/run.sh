@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login model)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login ${PGSR_MODEL_SUITE-})
 HOST_VERSION=15     # what this machine's Debian (12) packages
 
 passed=0
