@@ -56,11 +56,13 @@ SELECT count(*) - :before_roles AS roles_added FROM pg_roles;
 CREATE DATABASE regress_pgsr_byhand OWNER regress_pgsr_admin;
 \c - regress_pgsr_admin
 CREATE ROLE _pgsr_global_database_connect_0badc0de;
+CALL regress.manage('_pgsr_global_database_connect_0badc0de');
 GRANT CONNECT ON DATABASE regress_pgsr_byhand TO _pgsr_global_database_connect_0badc0de;
 CREATE ROLE regress_pgsr_dc_d;
+CALL regress.manage('regress_pgsr_dc_d');
 GRANT _pgsr_global_database_connect_0badc0de TO regress_pgsr_dc_d;
 SELECT count(*) AS changes FROM pg_sync_roles.plan('regress_pgsr_dc_d', regress.connect_doc('regress_pgsr_byhand'));
-SELECT step, action, statement
+SELECT step, action, regress.unversioned(statement) AS statement
   FROM pg_sync_roles.sync('regress_pgsr_dc_e', regress.connect_doc('regress_pgsr_byhand'));
 
 -- A role with the right name but no CONNECT in the ACL is not used.

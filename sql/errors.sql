@@ -17,6 +17,8 @@ SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'regress\_pgsr\_e
 SELECT 1 AS session_usable;
 
 -- Inside a transaction the error aborts it like any statement's ...
+-- (PostgreSQL 16 words the superuser refusal differently: its SQLSTATE only.)
+\set VERBOSITY sqlstate
 BEGIN;
 SELECT count(*) FROM pg_sync_roles.sync('regress_pgsr_e', '[]');
 SELECT * FROM pg_sync_roles.sync('regress_pgsr_e_super', '[{"type": "login"}]');
@@ -31,11 +33,12 @@ SELECT * FROM pg_sync_roles.sync('regress_pgsr_e_super', '[{"type": "login"}]');
 ROLLBACK TO SAVEPOINT s;
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_e', '[]');
 COMMIT;
+\set VERBOSITY default
 DO $$
 BEGIN
     PERFORM pg_sync_roles.sync('regress_pgsr_e_super', '[{"type": "login"}]');
 EXCEPTION WHEN insufficient_privilege THEN
-    RAISE WARNING 'caught: %', SQLERRM;
+    RAISE WARNING 'caught: %', SQLSTATE;
 END $$;
 
 -- Errors of our own keep their SQLSTATE too.

@@ -5,13 +5,13 @@
 SET client_min_messages = warning;
 
 -- A new role with a plaintext password: the statement shows it redacted.
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_lg',
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_lg',
     '[{"type": "login", "password": "correct horse battery staple"}]');
 SELECT rolcanlogin, rolvaliduntil FROM pg_roles WHERE rolname = 'regress_pgsr_lg';
 
 -- The caller cannot read pg_authid, so a declared password is set again on
 -- every sync; without one, a matching role is left alone.
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_lg',
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_lg',
     '[{"type": "login", "password": "correct horse battery staple"}]');
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_lg',
     '[{"type": "login", "password": null, "valid_until": null}]');
@@ -19,17 +19,17 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_lg', '[{"type":
 
 -- valid_until is parsed by PostgreSQL and compared as a timestamp, not as text.
 SET TimeZone = 'UTC';
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_lg',
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_lg',
     '[{"type": "login", "valid_until": "2031-06-01 12:00:00+02"}]');
 SELECT rolvaliduntil FROM pg_roles WHERE rolname = 'regress_pgsr_lg';
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_lg',
     '[{"type": "login", "valid_until": "2031-06-01T10:00:00Z"}]');
 -- Back to forever.
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_lg', '[{"type": "login"}]');
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_lg', '[{"type": "login"}]');
 SELECT rolvaliduntil FROM pg_roles WHERE rolname = 'regress_pgsr_lg';
 
 -- No login: NOLOGIN and no password.
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_lg', '[]');
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_lg', '[]');
 SELECT rolcanlogin FROM pg_roles WHERE rolname = 'regress_pgsr_lg';
 SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_lg', '[]');
 
@@ -41,7 +41,7 @@ SELECT rolpassword IS NULL AS no_password FROM pg_authid WHERE rolname = 'regres
 CREATE ROLE regress_pgsr_lg_model PASSWORD 'from a model role';
 SELECT rolpassword AS secret FROM pg_authid WHERE rolname = 'regress_pgsr_lg_model' \gset
 \c - regress_pgsr_admin
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_lg',
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_lg',
     jsonb_build_array(jsonb_build_object('type', 'login', 'password', :'secret')));
 \c - :su
 SELECT rolpassword = :'secret' AS stored_as_given FROM pg_authid WHERE rolname = 'regress_pgsr_lg';
@@ -72,7 +72,7 @@ BEGIN
     RETURN 'no error';
 EXCEPTION WHEN others THEN
     GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, ctx = PG_EXCEPTION_CONTEXT, det = PG_EXCEPTION_DETAIL;
-    RETURN SQLSTATE || ' ' || msg || ' | leaks plaintext: ' || (msg || ctx || det LIKE '%hunter2%')
+    RETURN SQLSTATE || ' | leaks plaintext: ' || (msg || ctx || det LIKE '%hunter2%')
         || ' | leaks secret: ' || (msg || ctx || det LIKE '%SCRAM-SHA-256$%');
 END $$;
 SELECT pg_temp.failure('[{"type": "login", "password": "hunter2"}]');

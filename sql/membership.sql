@@ -5,13 +5,14 @@ CREATE ROLE regress_pgsr_m_super SUPERUSER;
 SET client_min_messages = warning;
 
 CREATE ROLE regress_pgsr_m_readers;
+CALL regress.manage('regress_pgsr_m_readers');
 CREATE TABLE regress_pgsr_m_data (x int);
 INSERT INTO regress_pgsr_m_data VALUES (1);
 GRANT SELECT ON regress_pgsr_m_data TO regress_pgsr_m_readers;
 
 -- A missing declared role is created NOLOGIN; the member gets what its
 -- roles can do.
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_m_alice', '[
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_m_alice', '[
     {"type": "role_membership", "role": "regress_pgsr_m_readers"},
     {"type": "role_membership", "role": "regress_pgsr_m_new"}
 ]');
@@ -32,8 +33,9 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_m_alice', '[
 -- A membership given by hand, not declared, is revoked with the dropped one,
 -- and the access it gave is gone.
 CREATE ROLE regress_pgsr_m_byhand;
+CALL regress.manage('regress_pgsr_m_byhand');
 GRANT regress_pgsr_m_byhand TO regress_pgsr_m_alice;
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_m_alice', '[
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_m_alice', '[
     {"type": "role_membership", "role": "regress_pgsr_m_new"}
 ]');
 SELECT pg_has_role('regress_pgsr_m_alice', 'regress_pgsr_m_readers', 'MEMBER') AS readers,
@@ -45,14 +47,14 @@ SELECT x FROM regress_pgsr_m_data;
 \c - regress_pgsr_admin
 
 -- Two roles declared in one document share the statement that grants them.
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_m_bob', '[
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_m_bob', '[
     {"type": "role_membership", "role": "regress_pgsr_m_readers"},
     {"type": "role_membership", "role": "regress_pgsr_m_new"},
     {"type": "role_membership", "role": "regress_pgsr_m_readers"}
 ]');
 
 -- Names are exact: case and spaces are kept, and quoted where needed.
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_m_Odd Name', '[
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_m_Odd Name', '[
     {"type": "role_membership", "role": "regress_pgsr_m_\"quoted\""}
 ]');
 SELECT pg_has_role('regress_pgsr_m_Odd Name', 'regress_pgsr_m_"quoted"', 'MEMBER') AS member;
@@ -65,7 +67,7 @@ SELECT regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_m_carol
 SELECT count(*) AS carol_exists FROM pg_roles WHERE rolname = 'regress_pgsr_m_carol';
 
 -- Revoking everything.
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_m_bob', '[]');
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_m_bob', '[]');
 SELECT count(*) AS memberships FROM pg_auth_members
  WHERE member = 'regress_pgsr_m_bob'::regrole;
 

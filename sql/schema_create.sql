@@ -4,6 +4,7 @@
 -- schema (rolled back, so that the role owns nothing afterwards).
 \set su :USER
 CREATE ROLE regress_pgsr_sc_other;
+CALL regress.manage('regress_pgsr_sc_other');
 CREATE SCHEMA regress_pgsr_sc_theirs AUTHORIZATION regress_pgsr_sc_other;
 \c - regress_pgsr_admin
 SET client_min_messages = warning;

@@ -3,6 +3,7 @@
 -- what the role can actually do: create a table in the schema.
 \set su :USER
 CREATE ROLE regress_pgsr_so_other;
+CALL regress.manage('regress_pgsr_so_other');
 CREATE SCHEMA regress_pgsr_so_theirs AUTHORIZATION regress_pgsr_so_other;
 CREATE SCHEMA regress_pgsr_so_super;
 \c - regress_pgsr_admin
@@ -110,8 +111,8 @@ SELECT step, action, regress.stable(statement) AS statement
     {"type": "schema_ownership", "schema": "regress_pgsr_so_theirs"}]');
 SELECT * FROM regress_pgsr_so_owners();
 SELECT count(*) AS caller_memberships FROM pg_auth_members WHERE member = 'regress_pgsr_admin'::regrole AND NOT admin_option;
-SELECT pg_has_role('regress_pgsr_admin', 'regress_pgsr_so_other', 'MEMBER') AS caller_in_other,
-       pg_has_role('regress_pgsr_admin', 'regress_pgsr_so_a', 'MEMBER') AS caller_in_a;
+SELECT regress.caller_in('regress_pgsr_so_other') AS caller_in_other,
+       regress.caller_in('regress_pgsr_so_a') AS caller_in_a;
 \c - :su
 BEGIN;
 SET ROLE regress_pgsr_so_a;

@@ -135,6 +135,7 @@ RESET ROLE;
 -- privilege WITH GRANT OPTION): it is revoked as that grantor, whose
 -- rights the caller holds only for the call.
 CREATE ROLE regress_pgsr_su_delegate;
+CALL regress.manage('regress_pgsr_su_delegate');
 GRANT USAGE ON SCHEMA regress_pgsr_su_s2 TO regress_pgsr_su_delegate WITH GRANT OPTION;
 SET ROLE regress_pgsr_su_delegate;
 GRANT USAGE ON SCHEMA regress_pgsr_su_s2 TO regress_pgsr_su_a;

@@ -2,9 +2,12 @@
 -- advantage.
 \set su :USER
 CREATE ROLE regress_pgsr_sec_mallory LOGIN;
+CALL regress.manage('regress_pgsr_sec_mallory');
 CREATE ROLE regress_pgsr_sec_accomplice;
+CALL regress.manage('regress_pgsr_sec_accomplice');
 CREATE SCHEMA regress_pgsr_sec_mal AUTHORIZATION regress_pgsr_sec_accomplice;
 CREATE ROLE regress_pgsr_sec_noinherit NOINHERIT;
+CALL regress.manage('regress_pgsr_sec_noinherit');
 \c - regress_pgsr_admin
 SET client_min_messages = warning;
 CREATE SCHEMA regress_pgsr_sec_secret;
@@ -116,6 +119,7 @@ SELECT step, action, regress.stable(statement) AS statement FROM pg_sync_roles.s
 -- business: they are not revoked here.  (This one is marked as made by sync
 -- for a table of database 1, which exists.)
 CREATE ROLE _pgsr_local_1_table_select_0000beef;
+CALL regress.manage('_pgsr_local_1_table_select_0000beef');
 COMMENT ON ROLE _pgsr_local_1_table_select_0000beef IS 'pg_sync_roles: intermediate role for SELECT on table "s"."t" [pg_class 16999]';
 GRANT _pgsr_local_1_table_select_0000beef TO regress_pgsr_sec_reader;
 -- A role merely named like one is not left alone: not a look-alike with a
@@ -123,14 +127,20 @@ GRANT _pgsr_local_1_table_select_0000beef TO regress_pgsr_sec_reader;
 -- unmarked one that holds nothing in that database.
 \c - :su
 CREATE ROLE regress_pgsr_sec_finance;
+CALL regress.manage('regress_pgsr_sec_finance');
 CREATE ROLE _pgsr_local_1_backdoor;
+CALL regress.manage('_pgsr_local_1_backdoor');
 CREATE ROLE _pgsr_local_1_table_select_0000c0de;
+CALL regress.manage('_pgsr_local_1_table_select_0000c0de');
 CREATE ROLE _pgsr_local_1_table_select_0000dead;
+CALL regress.manage('_pgsr_local_1_table_select_0000dead');
 COMMENT ON ROLE _pgsr_local_1_table_select_0000c0de IS 'pg_sync_roles: intermediate role for SELECT on table "s"."t" [pg_class 16998]';
 GRANT regress_pgsr_sec_finance TO _pgsr_local_1_backdoor, _pgsr_local_1_table_select_0000c0de;
+-- (Granted by the caller: on 16+ a membership a superuser granted is revoked
+-- only by a superuser, and sync says so with an error.)
+\c - regress_pgsr_admin
 GRANT _pgsr_local_1_backdoor, _pgsr_local_1_table_select_0000c0de, _pgsr_local_1_table_select_0000dead
    TO regress_pgsr_sec_reader;
-\c - regress_pgsr_admin
 SELECT action, regress.stable(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sec_secret"},
     {"type": "table_select", "schema": "regress_pgsr_sec_secret", "table": "t"}
@@ -143,18 +153,21 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
 SELECT pg_has_role('regress_pgsr_sec_reader', '_pgsr_local_1_table_select_0000beef', 'MEMBER') AS still_member;
 -- But not when that database is gone (a restore under a new oid) ...
 CREATE ROLE _pgsr_local_4000000000_table_select_0000beef;
+CALL regress.manage('_pgsr_local_4000000000_table_select_0000beef');
 GRANT _pgsr_local_4000000000_table_select_0000beef TO regress_pgsr_sec_reader;
 -- ... or when the role holds something here (a copy of another database).
 CREATE ROLE _pgsr_local_1_table_select_0000cafe;
+CALL regress.manage('_pgsr_local_1_table_select_0000cafe');
 GRANT SELECT ON regress_pgsr_sec_secret.t TO _pgsr_local_1_table_select_0000cafe;
 GRANT _pgsr_local_1_table_select_0000cafe TO regress_pgsr_sec_reader;
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sec_secret"},
     {"type": "table_select", "schema": "regress_pgsr_sec_secret", "table": "t"}
 ]');
 
 -- ADMIN OPTION cannot be declared: a declared membership keeps only the membership.
 CREATE ROLE regress_pgsr_sec_team;
+CALL regress.manage('regress_pgsr_sec_team');
 GRANT regress_pgsr_sec_team TO regress_pgsr_sec_reader WITH ADMIN OPTION;
 SELECT step, action, regress.stable(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_sec_reader', '[
     {"type": "schema_usage", "schema": "regress_pgsr_sec_secret"},
@@ -164,11 +177,20 @@ SELECT step, action, regress.stable(statement) AS statement FROM pg_sync_roles.s
 SELECT admin_option FROM pg_auth_members
  WHERE roleid = 'regress_pgsr_sec_team'::regrole AND member = 'regress_pgsr_sec_reader'::regrole;
 
--- A NOINHERIT role would get nothing from an intermediate role: an error
--- says so; direct grants work.
-SELECT regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_sec_noinherit',
-    '[{"type": "schema_usage", "schema": "regress_pgsr_sec_secret"}]')$$);
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_sec_noinherit',
+-- On 15 a NOINHERIT role would get nothing from an intermediate role: an
+-- error says so.  From 16 on the membership carries INHERIT TRUE: it works.
+-- Direct grants work on both.
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_sec_noinherit',
+                     '[{"type": "schema_usage", "schema": "regress_pgsr_sec_secret"}]')$$) = 'ok'
+            ELSE regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_sec_noinherit',
+                     '[{"type": "schema_usage", "schema": "regress_pgsr_sec_secret"}]')$$)
+                 = '22023: grants[0]: role "regress_pgsr_sec_noinherit" is NOINHERIT, so the privileges of intermediate roles would not apply to it; declare it "direct": true'
+       END AS as_the_version_allows;
+SELECT has_schema_privilege('regress_pgsr_sec_noinherit', 'regress_pgsr_sec_secret', 'USAGE')
+       = (current_setting('server_version_num')::int >= 160000) AS usage_where_allowed;
+SELECT count(*) >= 0 AS reset FROM pg_sync_roles.sync('regress_pgsr_sec_noinherit', '[]');
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_sec_noinherit',
     '[{"type": "schema_usage", "schema": "regress_pgsr_sec_secret", "direct": true}]');
 
 -- Predefined roles are not synced.
@@ -177,6 +199,7 @@ SELECT regress.error_of($$SELECT * FROM pg_sync_roles.sync('pg_monitor', '[]')$$
 -- A revoke made as another role (what that role granted) leaves the
 -- caller's role setting as it was, even a SET LOCAL ROLE.
 CREATE ROLE regress_pgsr_sec_grantor;
+CALL regress.manage('regress_pgsr_sec_grantor');
 \c - :su
 GRANT USAGE ON SCHEMA regress_pgsr_sec_secret TO regress_pgsr_sec_grantor;
 GRANT SELECT ON regress_pgsr_sec_secret.t TO regress_pgsr_sec_grantor WITH GRANT OPTION;
@@ -193,8 +216,11 @@ SELECT current_user = session_user AS back_to_session_user;
 -- drop_unused_roles drops only roles named exactly as intermediate roles,
 -- and never one that can log in.
 CREATE ROLE _pgsr_local_helpdesk LOGIN;
+CALL regress.manage('_pgsr_local_helpdesk');
 CREATE ROLE _pgsr_global_database_connect_ops_team;
+CALL regress.manage('_pgsr_global_database_connect_ops_team');
 CREATE ROLE _pgsr_local_1_table_select_0badf00d LOGIN;
+CALL regress.manage('_pgsr_local_1_table_select_0badf00d');
 \c - regress_pgsr_admin
 SELECT regress.stable(d) AS dropped FROM pg_sync_roles.drop_unused_roles() AS d ORDER BY 1;
 SELECT rolname FROM pg_roles WHERE rolname IN ('_pgsr_local_helpdesk', '_pgsr_global_database_connect_ops_team',

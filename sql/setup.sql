@@ -23,12 +23,56 @@ CREATE DATABASE regress_pgsr_other OWNER regress_pgsr_dbowner;
 -- show them stable.
 CREATE SCHEMA regress;
 GRANT USAGE ON SCHEMA regress TO PUBLIC;
-CREATE FUNCTION regress.stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION regress.masked(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT regexp_replace(regexp_replace(regexp_replace(s,
                '(_pgsr_[a-z0-9_]+_)[0-9a-f]{8}', '\1XXXXXXXX', 'g'),
                '_pgsr_local_[0-9]+_', '_pgsr_local_<db>_', 'g'),
                '\[(pg_[a-z]+) [0-9]+\]', '[\1 <oid>]', 'g')
 $$;
+-- A statement the same on every server version: without the membership
+-- options and grantors PostgreSQL 16 added (role_rules checks those), and
+-- without MAINTAIN (17) among other privileges.
+CREATE FUNCTION regress.unversioned(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT replace(regexp_replace(regexp_replace(s,
+               ' WITH (ADMIN OPTION, )?INHERIT (TRUE|FALSE)(, SET (TRUE|FALSE))?$', ''),
+               ' GRANTED BY regress_pgsr_admin$', ''),
+               ' MAINTAIN,', '')
+$$;
+CREATE FUNCTION regress.stable(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT regress.unversioned(regress.masked(s))
+$$;
+
+-- Roles a superuser made, which a caller must be able to act for: on 16+
+-- that takes ADMIN OPTION (which a CREATEROLE caller has on the roles it made
+-- itself); on 15 CREATEROLE is enough.  Run as the superuser.  A procedure:
+-- CALL prints nothing, the same on every version.
+CREATE PROCEDURE regress.manage_for(caller text, VARIADIC roles text[]) LANGUAGE plpgsql AS $$
+DECLARE r text;
+BEGIN
+    IF current_setting('server_version_num')::int >= 160000 THEN
+        FOREACH r IN ARRAY roles LOOP
+            -- (the caller holds it already on a role it made)
+            CONTINUE WHEN EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                                    JOIN pg_roles c ON c.oid = m.member
+                                   WHERE g.rolname = r AND c.rolname = caller AND m.admin_option);
+            EXECUTE format('GRANT %I TO %I WITH ADMIN OPTION, INHERIT FALSE, SET FALSE', r, caller);
+        END LOOP;
+    END IF;
+END $$;
+CREATE PROCEDURE regress.manage(VARIADIC roles text[]) LANGUAGE sql AS $$
+    CALL regress.manage_for('regress_pgsr_admin', VARIADIC roles)
+$$;
+
+-- Whether the caller uses or may become a role: a membership other than the
+-- ADMIN-only one PostgreSQL 16 gives the creator of a role.
+CREATE FUNCTION regress.caller_in(r text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF current_setting('server_version_num')::int >= 160000 THEN
+        RETURN pg_has_role('regress_pgsr_admin', r, 'USAGE') OR pg_has_role('regress_pgsr_admin', r, 'SET');
+    END IF;
+    RETURN pg_has_role('regress_pgsr_admin', r, 'MEMBER');
+END $$;
+
 
 -- Runs a statement and returns its SQLSTATE and message (or 'ok').
 CREATE FUNCTION regress.error_of(stmt text) RETURNS text LANGUAGE plpgsql AS $$
@@ -85,6 +129,8 @@ CREATE FUNCTION regress.member_of(r text) RETURNS SETOF text LANGUAGE sql AS $$
      WHERE m.member = r::regrole
      ORDER BY 1
 $$;
+
+CALL regress.manage('regress_pgsr_dbowner');
 
 SELECT rolname, rolsuper, rolcreaterole FROM pg_roles WHERE rolname = 'regress_pgsr_admin';
 SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database();

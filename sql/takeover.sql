@@ -13,8 +13,11 @@ CREATE SCHEMA regress_pgsr_to_owned;
 
 -- By hand, the state a previous sync by the Python library left.
 CREATE ROLE regress_pgsr_to_user LOGIN VALID UNTIL 'infinity';
+CALL regress.manage('regress_pgsr_to_user');
 CREATE ROLE regress_pgsr_to_team;
+CALL regress.manage('regress_pgsr_to_team');
 CREATE ROLE _pgsr_global_database_connect_1a2b3c4d;
+CALL regress.manage('_pgsr_global_database_connect_1a2b3c4d');
 GRANT CONNECT ON DATABASE :"db" TO _pgsr_global_database_connect_1a2b3c4d;
 GRANT SELECT ON regress_pgsr_to_data.dims TO regress_pgsr_to_user;
 DO $$
@@ -28,6 +31,7 @@ BEGIN
     EXECUTE format('GRANT SELECT ON regress_pgsr_to_data.facts TO %I', select_role);
     EXECUTE format('GRANT _pgsr_global_database_connect_1a2b3c4d, %I, %I, regress_pgsr_to_team TO regress_pgsr_to_user',
                    usage_role, select_role);
+    CALL regress.manage(usage_role, select_role);
 END $$;
 \c - :su
 ALTER SCHEMA regress_pgsr_to_owned OWNER TO regress_pgsr_to_user;
@@ -44,8 +48,8 @@ SELECT jsonb_build_array(
     jsonb_build_object('type', 'table_select', 'schema', 'regress_pgsr_to_data', 'table', 'dims', 'direct', true),
     jsonb_build_object('type', 'schema_ownership', 'schema', 'regress_pgsr_to_owned')
 ) AS doc \gset
-SELECT step, action, statement FROM pg_sync_roles.plan('regress_pgsr_to_user', :'doc');
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_to_user', :'doc');
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.plan('regress_pgsr_to_user', :'doc');
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_to_user', :'doc');
 SELECT count(*) - :before_roles AS roles_added FROM pg_roles;
 
 -- A second user joins the same intermediate roles; still no new role.

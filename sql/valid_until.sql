@@ -9,7 +9,7 @@ SET client_min_messages = warning;
 -- was read back as '31/12/2030 00:00:00 CST', US Central time.
 SET TimeZone = 'Asia/Shanghai';
 SET DateStyle = 'SQL, DMY';
-SELECT step, action, statement FROM pg_sync_roles.sync('regress_pgsr_vu',
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_vu',
     '[{"type": "login", "valid_until": "2030-12-31 00:00:00+08"}]');
 SELECT rolvaliduntil = '2030-12-31 00:00:00+08'::timestamptz AS stored_as_declared,
        extract(epoch FROM rolvaliduntil) AS epoch
@@ -57,7 +57,7 @@ SELECT * FROM pg_temp.round_trips();
 -- The statement shows the instant in UTC, the same for every caller.
 SET TimeZone = 'America/St_Johns';
 SET DateStyle = 'German';
-SELECT step, action, statement FROM pg_sync_roles.plan('regress_pgsr_vu',
+SELECT step, action, regress.unversioned(statement) AS statement FROM pg_sync_roles.plan('regress_pgsr_vu',
     '[{"type": "login", "valid_until": "2030-12-31 00:00:00+08"}]');
 RESET TimeZone;
 RESET DateStyle;

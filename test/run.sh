@@ -11,11 +11,10 @@
 #
 #   test/run.sh [suite ...]      default: all suites
 #   PG_VERSIONS="15 17"          the versions to test (default: 15 17 18)
-#   PGSR_SERVER_VERSIONS="15 17 18"  the versions the server suites (regress,
-#                                isolation, login) run on (default: 15; on 17
-#                                and 18 the regress files do not yet set up
-#                                the ADMIN OPTION the 16+ role rules need for
-#                                roles a superuser made: see README, Testing)
+#   PGSR_SERVER_VERSIONS="15"    the versions the server suites (regress,
+#                                isolation, login, model) run on (default:
+#                                every version tested; the others get the
+#                                build, unit and fuzz only)
 #   FUZZ_SECONDS=20              time given to the fuzzer
 #   PGSR_HERE=VERSION            (set by scripts/chroot.sh) test only VERSION,
 #                                here, with its pg_config; nothing is installed
@@ -41,9 +40,12 @@ suite_unit() {
     local build out p f
     build=$(make -s -j"$(nproc)" -C test/unit all 2>&1)
     out=$(make -s -C test/unit run 2>&1)
+    local rc=$?
     echo "$out" | tail -25
     p=$(grep -oP '\[  PASSED  \] \K[0-9]+' <<<"$out" | tail -1)
-    f=$(grep -oP '\[  FAILED  \] \K[0-9]+(?= test)' <<<"$out" | tail -1)
+    # --gtest_brief prints each failed test, and no count of them.
+    f=$(grep -cP '^\[  FAILED  \] \S+\.\S+ \(' <<<"$out")
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
     if grep -q "warning:\|error:" <<<"$build"; then
         echo "$build" | head -60
         echo "the unit tests' build failed or warned"
@@ -268,7 +270,7 @@ for v in "${VERSIONS[@]}"; do
         fi
         vsuites=()
         for s in "${SUITES[@]}"; do
-            case " ${PGSR_SERVER_VERSIONS:-15} " in
+            case " ${PGSR_SERVER_VERSIONS:-${VERSIONS[*]}} " in
                 *" $v "*) vsuites+=("$s") ;;
                 *) case $s in unit|fuzz) vsuites+=("$s") ;; *) echo "PostgreSQL $v: suite $s not run (PGSR_SERVER_VERSIONS)" ;; esac ;;
             esac

@@ -450,13 +450,17 @@ void read_recipients(Snapshot& snap, const Request& req) {
              "SELECT r.rolname::pg_catalog.text, pg_catalog.shobj_description(r.oid, 'pg_authid'),"
              "       NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
              "            OR r.rolreplication OR r.rolbypassrls)"
+             // The caller's own membership is not a member to fear: on 16+
+             // CREATE ROLE gives it one (ADMIN OPTION only).
              "       AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m"
-             "                        WHERE m.member = r.oid OR m.roleid = r.oid)"
+             "                        WHERE m.member = r.oid"
+             "                           OR (m.roleid = r.oid AND m.member <> (SELECT c.oid FROM pg_catalog.pg_roles c"
+             "                                                                  WHERE c.rolname = $3)))"
              "  FROM pg_catalog.pg_roles r"
              " WHERE r.rolname LIKE '\\_pgsr\\_owner\\_%' AND r.rolname OPERATOR(pg_catalog.~) $2"
              "   AND pg_catalog.shobj_description(r.oid, 'pg_authid') = ANY ($1::pg_catalog.text[])"
              " ORDER BY 3 DESC, 1",
-             {Param::of(markers), Param::of(plan::recipient_name_pattern())})) {
+             {Param::of(markers), Param::of(plan::recipient_name_pattern()), Param::of(snap.caller.name)})) {
         const std::string& target = by_marker.at(row.text(1));
         if (snap.recipients.count(target)) continue;  // the first: trusted ones come first
         snap.recipients[target] = plan::Recipient{row.text(0), row.boolean(2)};

@@ -1039,6 +1039,11 @@ private:
         if (st.superuser)
             return fail("42501", "permission denied to " + what + ": \"" + role + "\" is a superuser");
         if (!snap_.server.role_options || st.admin) return;
+        if (role == caller.name)
+            return fail("42501", "permission denied to " + what + ": a role cannot " + (grant ? "grant" : "revoke") + " membership in itself",
+                        "From PostgreSQL 16 on, a role has no ADMIN OPTION on itself.",
+                        "A superuser can run: " + std::string(grant ? "GRANT " : "REVOKE ") + quoted(role) +
+                            (grant ? " TO " : " FROM ") + quoted(member) + ";");
         fail("42501", "permission denied to " + what + ": the calling role \"" + caller.name + "\" has no ADMIN OPTION on \"" + role + "\"",
              "From PostgreSQL 16 on, only a role with ADMIN OPTION on a role may grant or revoke it.",
              "A superuser can run: GRANT " + quoted(role) + " TO " + quoted(caller.name) + " WITH ADMIN OPTION, INHERIT FALSE, SET FALSE;");
@@ -1132,8 +1137,9 @@ private:
         const std::string& caller = snap_.caller.name;
         std::map<std::pair<bool, bool>, std::vector<std::string>> by_options;
         for (const auto& [role, need] : borrowed_) {
+            // Grouped by what is needed on every version, so that a plan has
+            // the same steps on 15 as on 16+ (where the options are written).
             bool inherit = (need & kPrivileges) != 0, set = (need & kSet) != 0;
-            if (!snap_.server.role_options) inherit = set = false;
             by_options[{inherit, set}].push_back(role);
         }
         std::vector<std::string> plain;

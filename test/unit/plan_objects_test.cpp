@@ -1885,10 +1885,10 @@ TEST(ObjSchemaOwner, AnExistingSchemaOfAnotherOwnerChangesOwner) {
     Snapshot snap = snapshot();
     snap.standing.clear();
     Plan p = plan(request({desired("alice", {own_schema("s", 0)})}), snap);
-    EXPECT_EQ(describe(p), (Statements{"GrantRoles alice,owner TO admin", "AlterOwner schema s TO alice",
+    EXPECT_EQ(describe(p), (Statements{"GrantRoles alice TO admin", "GrantRoles owner TO admin", "AlterOwner schema s TO alice",
                                        "RevokeRoles alice,owner FROM admin"}));
-    ASSERT_EQ(p.statements.size(), 3u);
-    EXPECT_EQ(action_of(p.statements[1]), Action::alter_owner);
+    ASSERT_EQ(p.statements.size(), 4u);
+    EXPECT_EQ(action_of(p.statements[2]), Action::alter_owner);
 }
 
 TEST(ObjSchemaOwner, AlreadyOwnedNeedsNothing) {
@@ -1908,7 +1908,7 @@ TEST(ObjSchemaOwner, OwnedButUndeclaredGoesToARecipientNeverToTheCaller) {
     const std::string to = nth(kOwner, 1);
     EXPECT_EQ(described(request({desired("alice")}), snap),
               concat({new_recipient(to, "alice", kAlice),
-                      {"GrantRoles " + to + ",alice TO admin", "AlterOwner schema s TO " + to,
+                      {"GrantRoles " + to + " TO admin", "GrantRoles alice TO admin", "AlterOwner schema s TO " + to,
                        "RevokeRoles " + to + ",alice FROM admin"}}));
 
     snap.caller.superuser = true;
@@ -1957,7 +1957,7 @@ TEST(ObjSchemaOwner, OtherRolesPrivilegesAreThenGrantedByTheNewOwner) {
     snap.touched_schemas["bob"] = {"s"};
     snap.standing["alice"] = Standing{};  // needs granting: it is both the new owner and the grantor
     Request req = request({desired("alice", {own_schema("s", 0)}), desired("bob", {usage("s", 0, true)})});
-    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles alice,owner TO admin", "AlterOwner schema s TO alice",
+    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles alice TO admin", "GrantRoles owner TO admin", "AlterOwner schema s TO alice",
                                                 "AS alice: RevokePrivileges CREATE ON schema s FROM bob",
 
                                                 "RevokeRoles alice,owner FROM admin"}));
@@ -1985,7 +1985,7 @@ TEST(ObjTableOwner, RightsOfTheSchemaOwnerTheTableOwnerAndTheNewOwner) {
     snap.standing.clear();
     add_relation(snap, 100, "s", "t", "tabowner");
     EXPECT_EQ(described(request({desired("alice", {own_table("s", "t", 0)})}), snap),
-              (Statements{"GrantRoles alice,owner,tabowner TO admin", "AS owner: GrantPrivileges CREATE ON schema s TO alice",
+              (Statements{"GrantRoles alice,owner TO admin", "GrantRoles tabowner TO admin", "AS owner: GrantPrivileges CREATE ON schema s TO alice",
                           "AlterOwner table s.t TO alice", "AS owner: RevokePrivileges CREATE ON schema s FROM alice",
                           "RevokeRoles alice,owner,tabowner FROM admin"}));
 }
@@ -2109,7 +2109,7 @@ TEST(ObjTableOwner, OtherRolesPrivilegesAreThenRevokedAsTheNewOwner) {
     // bob's INSERT, granted by the old owner, is alice's grant once she owns
     // t: it is revoked as alice, lent USAGE on "s" by its owner (the caller)
     // to name the table.
-    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles alice,owner TO admin",
+    EXPECT_EQ(described(req, snap), (Statements{"GrantRoles alice TO admin", "GrantRoles owner TO admin",
                                                 "GrantPrivileges CREATE ON schema s TO alice",
                                                 "AlterOwner table s.t TO alice",
                                                 "RevokePrivileges CREATE ON schema s FROM alice",
@@ -2153,7 +2153,7 @@ TEST(ObjTableOwner, TakingNeedsTheRolesPrivileges) {
     const std::string to = nth(kOwner, 1);
     EXPECT_EQ(described(request({desired("alice")}), snap),
               concat({new_recipient(to, "alice", kAlice),
-                      {"GrantRoles " + to + ",alice TO admin", "AS owner: GrantPrivileges CREATE ON schema s TO " + to,
+                      {"GrantRoles " + to + " TO admin", "GrantRoles alice TO admin", "AS owner: GrantPrivileges CREATE ON schema s TO " + to,
                        "AlterOwner table s.t TO " + to, "AS owner: RevokePrivileges CREATE ON schema s FROM " + to,
                        "RevokeRoles " + to + ",alice FROM admin"}}));
 }
@@ -2191,7 +2191,7 @@ TEST(ObjTableOwner, ASchemaAndItsTableAreTakenTablesFirst) {
     const std::string to = nth(kOwner, 1);
     EXPECT_EQ(described(request({desired("alice")}), snap),
               concat({new_recipient(to, "alice", kAlice),
-                      {"GrantRoles " + to + ",alice TO admin", "AS alice: GrantPrivileges CREATE ON schema s TO " + to,
+                      {"GrantRoles " + to + " TO admin", "GrantRoles alice TO admin", "AS alice: GrantPrivileges CREATE ON schema s TO " + to,
                        "AlterOwner table s.t TO " + to, "AlterOwner schema s TO " + to,
                        "RevokeRoles " + to + ",alice FROM admin"}}));
 }
@@ -2292,7 +2292,7 @@ TEST(ObjTableOwner, WhatTheFormerOwnerGrantedIsRevokedAsHerBeforeTheTransfer) {
     const std::string to = nth(kOwner, 1);
     EXPECT_EQ(described(request({desired("alice")}), snap),
               concat({new_recipient(to, "alice", kAlice),
-                      {"GrantRoles " + to + ",alice TO admin",
+                      {"GrantRoles " + to + " TO admin", "GrantRoles alice TO admin",
                        "AS alice: RevokePrivileges INSERT,SELECT ON table s.t FROM bob CASCADE",
                        "AS alice: RevokePrivileges USAGE ON schema s FROM bob CASCADE",
                        "AS alice: GrantPrivileges CREATE ON schema s TO " + to, "AlterOwner table s.t TO " + to,
@@ -2498,7 +2498,7 @@ TEST(ObjRights, ANoinheritCallerCannotTakeOwnershipAwayOn15) {
     snap.caller.inherit = true;
     p = plan(request({desired("alice")}), snap);
     EXPECT_FALSE(p.error) << p.error->message;
-    EXPECT_NE(index_of(describe(p), "GrantRoles " + nth(kOwner, 1) + ",alice TO admin"), -1) << lines(describe(p));
+    EXPECT_NE(index_of(describe(p), "GrantRoles alice TO admin"), -1) << lines(describe(p));
 }
 
 TEST(ObjRights, TheFirstErrorIsKept) {
@@ -2606,8 +2606,9 @@ TEST(ObjOrder, EveryPhaseInItsPlace) {
     EXPECT_EQ(got, (Statements{
                        // roles
                        "CreateRole alice",
-                       // the caller's temporary rights
-                       "GrantRoles alice,grantor,owner,tabowner TO admin",
+                       // the caller's temporary rights: to act as, to use the privileges of
+                       "GrantRoles alice,grantor,owner TO admin",
+                       "GrantRoles tabowner TO admin",
                        // schemas
                        "CreateSchema new AUTHORIZATION alice",
                        // tables
