@@ -1617,6 +1617,19 @@ TEST(ObjRevoke, DirectSelectIsRevokedWhenDeclaredThroughAnIntermediate) {
               (Statements{"AS owner: RevokePrivileges SELECT ON table s.t FROM alice", "GrantRoles " + kSelect + "0000aaaa TO alice"}));
 }
 
+// A privilege a later server version adds (MAINTAIN, 17) or one this code
+// has never heard of is revoked like any other, by the name the server gave.
+TEST(ObjRevoke, PrivilegesOfLaterVersionsAreRevokedLikeTheOthers) {
+    Snapshot snap = snapshot();
+    add_relation(snap, 100, "s", "t", "owner", 'r',
+                 {acl("alice", "SELECT"), acl("alice", "MAINTAIN"), acl("alice", "SOMETHING_NEW")});
+    snap.touched_relations["alice"] = {100};
+    EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+              (Statements{"AS owner: RevokePrivileges MAINTAIN,SOMETHING_NEW ON table s.t FROM alice"}));
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"AS owner: RevokePrivileges MAINTAIN,SELECT,SOMETHING_NEW ON table s.t FROM alice"}));
+}
+
 TEST(ObjRevoke, EveryRelationKindIsRevoked) {
     Snapshot snap = snapshot();
     const char kinds[] = {'r', 'p', 'v', 'm', 'f', 'S'};
