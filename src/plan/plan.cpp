@@ -307,6 +307,8 @@ private:
 
     Standing standing_of(const std::string& role) const {
         if (auto it = snap_.standing.find(role); it != snap_.standing.end()) return it->second;
+        if (snap_.deferred)
+            if (auto st = snap_.deferred->standing(role)) return *st;
         Standing st;
         // A role this plan creates: from 16 on its creator holds ADMIN OPTION on it.
         if (created_.count(role)) st.admin = snap_.server.role_options;
@@ -379,7 +381,8 @@ private:
         if (schema_owner(s) == role)  // an owner may have revoked its own USAGE
             return sc == snap_.schemas.end() || sc->second.owner != role || !sc->second.owner_without_usage;
         if (sc != snap_.schemas.end() && sc->second.owner == role) return false;  // taken from it by this plan
-        return snap_.usage.count({role, s}) || planned_usage_.count({role, s});
+        return snap_.usage.count({role, s}) || planned_usage_.count({role, s}) ||
+               (snap_.deferred && snap_.deferred->usage(role, s));
     }
 
     // The role a statement names as its acting role: none when it is the
