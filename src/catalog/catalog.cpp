@@ -20,7 +20,6 @@ using plan::Snapshot;
 
 namespace {
 
-std::vector<std::string> as_vector(const std::set<std::string>& s) { return {s.begin(), s.end()}; }
 
 void read_caller(Snapshot& snap, bool& can_read_authid) {
     auto me = cat::role(cat::current_user());
@@ -358,39 +357,24 @@ void read_foreign_intermediates(Snapshot& snap, std::set<plan::Oid>& relation_oi
     for (const auto& [_, st] : snap.roles)
         for (const auto& r : st.member_of)
             if (r.rfind("_pgsr_local_", 0) == 0 && r.rfind(ours, 0) != 0) names.insert(r);
-    if (names.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
-             "  JOIN pg_catalog.pg_database d"
-             "    ON d.oid::pg_catalog.text = pg_catalog.substring(r.rolname::pg_catalog.text, '^_pgsr_local_([0-9]+)_')"
-             " WHERE r.rolname = ANY ($1::pg_catalog.name[])"
-             "   AND d.oid <> $2::pg_catalog.oid"
-             "   AND r.rolname OPERATOR(pg_catalog.~) $3"
-             "   AND NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
-             "            OR r.rolreplication OR r.rolbypassrls)"
-             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid)"
-             "   AND (EXISTS (SELECT FROM pg_catalog.pg_shdepend s"
-             "                 WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             "                   AND s.refobjid = r.oid AND s.dbid = d.oid)"
-             "        OR pg_catalog.starts_with(pg_catalog.shobj_description(r.oid, 'pg_authid'), $4))",
-             {Param::of(as_vector(names)), Param::of_int8(snap.database_oid),
-              Param::of(plan::intermediate_name_pattern()), Param::of(std::string(plan::kMarkerPrefix))}))
-        snap.foreign_intermediates.insert(row.text(0));
-    if (snap.foreign_intermediates.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT DISTINCT r.rolname::pg_catalog.text,"
-             "       d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass, d.objid"
-             "  FROM pg_catalog.pg_roles r"
-             "  JOIN pg_catalog.pg_shdepend d ON d.refobjid = r.oid"
-             "   AND d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             " WHERE r.rolname = ANY ($1::pg_catalog.name[]) AND d.dbid = $2::pg_catalog.oid"
-             "   AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass,"
-             "                     'pg_catalog.pg_namespace'::pg_catalog.regclass)",
-             {Param::of(as_vector(snap.foreign_intermediates)), Param::of_int8(snap.database_oid)})) {
-        if (row.boolean(1))
-            relation_oids.insert(row.oid(2));
-        else
-            schemas[row.text(0)].insert(row.oid(2));
+    for (const std::string& name : names) {
+        auto db = plan::local_intermediate_database(name);
+        if (!db || *db == snap.database_oid || !cat::database_exists(*db)) continue;
+        auto r = cat::role(name);
+        if (!r || !r->no_attributes() || cat::member_of_any(r->oid)) continue;
+        bool holds = false;
+        for (const cat::SharedDependency& d : cat::role_dependencies(r->oid)) holds = holds || d.dbid == *db;
+        auto comment = holds ? std::nullopt : cat::role_comment(r->oid);
+        if (holds || (comment && comment->rfind(plan::kMarkerPrefix, 0) == 0)) {
+            snap.foreign_intermediates.insert(name);
+            for (const cat::SharedDependency& d : cat::role_dependencies(r->oid)) {
+                if (d.dbid != snap.database_oid) continue;
+                if (d.classid == cat::class_catalog())
+                    relation_oids.insert(d.objid);
+                else if (d.classid == cat::namespace_catalog())
+                    schemas[name].insert(d.objid);
+            }
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 // Direct catalog reads (see catalogs.hpp).  Each lookup runs under the guard
 // and copies what it found into plain structs (NameData, a palloc'd copy of
 // an ACL or of a scan's tuples) before the syscache entry or the scan is
-// released; the C++ values are built outside the guard.
+// released; the C++ values are built outside the guard.  A scanned catalog
+// stays locked (AccessShareLock) to the end of the transaction, as the
+// queries these reads replace left it: the next scan of it in the same
+// transaction finds the lock already held.
 #include "pg/catalogs.hpp"
 
 #include <cstring>
@@ -48,6 +51,15 @@ namespace {
 Acl* copy_acl(Datum d, bool isnull) noexcept {
     if (isnull) return nullptr;
     return DatumGetAclPCopy(d);
+}
+
+// A copy of the ACL column of a syscache entry, which is then released.
+Acl* release_with_acl(int cache, HeapTuple t, AttrNumber column) noexcept {
+    bool isnull = true;
+    Datum d = SysCacheGetAttr(cache, t, column, &isnull);
+    Acl* acl = copy_acl(d, isnull);
+    ReleaseSysCache(t);
+    return acl;
 }
 
 // As aclexplode(): one item per privilege bit of each entry, in order.
@@ -153,7 +165,7 @@ Tuples scan(::Oid catalog, ::Oid index, Key first, Key second = {InvalidAttrNumb
             t.rows[t.n++] = heap_copytuple(tuple);
         }
         systable_endscan(sd);
-        table_close(rel, AccessShareLock);
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
         return t;
     });
 }
@@ -289,7 +301,7 @@ bool any_row(::Oid catalog, ::Oid index, Key k) {
         SysScanDesc sd = systable_beginscan(rel, index, true, nullptr, 1, &key);
         bool found = HeapTupleIsValid(systable_getnext(sd));
         systable_endscan(sd);
-        table_close(rel, AccessShareLock);
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
         return found;
     });
 }
@@ -318,14 +330,15 @@ std::optional<Database> database(const std::string& name) {
         out.found = true;
         out.oid = oid;
         out.owner = ((Form_pg_database)GETSTRUCT(t))->datdba;
-        bool isnull = true;
-        Datum acl = SysCacheGetAttr(DATABASEOID, t, Anum_pg_database_datacl, &isnull);
-        out.acl = copy_acl(acl, isnull);
-        ReleaseSysCache(t);
+        out.acl = release_with_acl(DATABASEOID, t, Anum_pg_database_datacl);
         return out;
     });
     if (!d.found) return std::nullopt;
     return Database{d.oid, d.owner, explode(d.acl)};
+}
+
+bool database_exists(Oid oid) {
+    return guarded([oid]() noexcept { return SearchSysCacheExists1(DATABASEOID, ObjectIdGetDatum(oid)); });
 }
 
 namespace {
@@ -344,10 +357,7 @@ NamespaceData namespace_data(HeapTuple t) noexcept {
     out.oid = f->oid;
     out.owner = f->nspowner;
     out.name = f->nspname;
-    bool isnull = true;
-    Datum acl = SysCacheGetAttr(NAMESPACEOID, t, Anum_pg_namespace_nspacl, &isnull);
-    out.acl = copy_acl(acl, isnull);
-    ReleaseSysCache(t);
+    out.acl = release_with_acl(NAMESPACEOID, t, Anum_pg_namespace_nspacl);
     return out;
 }
 
@@ -387,10 +397,7 @@ std::optional<Relation> relation(Oid oid) {
         out.name = f->relname;
         out.kind = f->relkind;
         out.persistence = f->relpersistence;
-        bool isnull = true;
-        Datum acl = SysCacheGetAttr(RELOID, t, Anum_pg_class_relacl, &isnull);
-        out.acl = copy_acl(acl, isnull);
-        ReleaseSysCache(t);
+        out.acl = release_with_acl(RELOID, t, Anum_pg_class_relacl);
         return out;
     });
     if (!r.found) return std::nullopt;
@@ -438,7 +445,7 @@ std::vector<ColumnAcl> column_acls(Oid relation) {
             ++out.n;
         }
         systable_endscan(sd);
-        table_close(rel, AccessShareLock);
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
         return out;
     });
     std::vector<ColumnAcl> out;
@@ -498,7 +505,7 @@ std::optional<std::string> role_comment(Oid role) {
             if (!isnull) out = TextDatumGetCString(d);
         }
         systable_endscan(sd);
-        table_close(rel, AccessShareLock);
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
         return out;
     });
     if (!s) return std::nullopt;

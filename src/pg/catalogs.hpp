@@ -91,6 +91,7 @@ struct Database {
     std::vector<AclPrivilege> acl;  // empty when datacl is NULL
 };
 std::optional<Database> database(const std::string& name);
+bool database_exists(Oid oid);
 
 struct Namespace {
     Oid oid = 0;

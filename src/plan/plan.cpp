@@ -61,6 +61,30 @@ std::string intermediate_name_pattern() {
            "[0-9a-f]{8}$";
 }
 
+std::optional<Oid> local_intermediate_database(const std::string& name) {
+    const std::string head = "_pgsr_local_";
+    if (name.compare(0, head.size(), head) != 0) return std::nullopt;
+    std::size_t at = head.size(), digits = 0;
+    std::uint64_t oid = 0;
+    while (at < name.size() && name[at] >= '0' && name[at] <= '9' && digits < 11) {
+        oid = oid * 10 + static_cast<std::uint64_t>(name[at] - '0');
+        ++at;
+        ++digits;
+    }
+    // As the oid's text: no leading zero, at most 4294967295.
+    if (digits == 0 || (digits > 1 && name[head.size()] == '0') || oid > UINT32_MAX) return std::nullopt;
+    if (at >= name.size() || name[at] != '_') return std::nullopt;
+    std::string rest = name.substr(at + 1);
+    for (const char* kind : {"schema_usage_", "schema_create_", "table_select_"}) {
+        std::string k(kind);
+        if (rest.size() != k.size() + 8 || rest.compare(0, k.size(), k) != 0) continue;
+        for (std::size_t i = k.size(); i < rest.size(); ++i)
+            if (!((rest[i] >= '0' && rest[i] <= '9') || (rest[i] >= 'a' && rest[i] <= 'f'))) return std::nullopt;
+        return static_cast<Oid>(oid);
+    }
+    return std::nullopt;
+}
+
 std::string recipient_prefix() { return "_pgsr_owner_"; }
 std::string recipient_name_pattern() { return "^_pgsr_owner_[0-9a-f]{8}$"; }
 std::string recipient_marker(const std::string& former_owner, Oid oid) {

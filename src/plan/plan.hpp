@@ -142,6 +142,10 @@ ObjectType relation_type(char relkind);
 std::string connect_role_prefix();
 std::string local_role_prefix(Oid database_oid, spec::Kind kind);
 std::string intermediate_name_pattern();
+// For the full name of a local intermediate role (one that
+// intermediate_name_pattern matches, "_pgsr_local_<oid>_<kind>_<8 hex>"):
+// the database oid it names, as the oid's text; otherwise nullopt.
+std::optional<Oid> local_intermediate_database(const std::string& name);
 
 // The recipient of what a role owned and no longer may: prefix + 8 hex, and
 // its marker names the former owner by oid.
