@@ -11,8 +11,8 @@
 # tables and ROLES roles already synced to a 5-element document (login,
 # database_connect, role_membership, schema_usage, table_select), then
 #
-#   no-op sync           BENCH_CALLS calls (default 1000) re-syncing roles
-#                        that already match
+#   no-op sync           BENCH_CALLS calls (default 1000) re-syncing the
+#                        roles that already match in turn, after a warm-up
 #   first sync           BENCH_FIRST new roles (default 200), each synced once
 #   hand-written SQL     what first sync reaches, for BENCH_FIRST other new
 #                        roles, written by hand: CREATE ROLE each, then
@@ -127,7 +127,9 @@ SQL
 CREATE SCHEMA data;
 SELECT format('CREATE TABLE data.t%s (x int)', i) FROM generate_series(1, $tables) i \gexec
 CREATE ROLE bench_group NOLOGIN;
--- The 5-element document of role i: its table is one of the first 1,000.
+-- The 5-element document of role i: its table is one of the first 1,000
+-- (and of the first ROLES, so that first syncs find every table's
+-- intermediate role made).
 CREATE FUNCTION doc(i int) RETURNS jsonb LANGUAGE sql AS \$\$
     SELECT jsonb_build_array(
         jsonb_build_object('type', 'login', 'password', null),
@@ -135,30 +137,35 @@ CREATE FUNCTION doc(i int) RETURNS jsonb LANGUAGE sql AS \$\$
         jsonb_build_object('type', 'role_membership', 'role', 'bench_group'),
         jsonb_build_object('type', 'schema_usage', 'schema', 'data'),
         jsonb_build_object('type', 'table_select', 'schema', 'data',
-                           'table', 't' || (i % least($tables, 1000) + 1)))
+                           'table', 't' || (i % least($tables, $roles, 1000) + 1)))
 \$\$;
-CREATE FUNCTION sync_loop(prefix text, a int, b int) RETURNS text LANGUAGE plpgsql AS \$\$
-DECLARE t0 timestamptz := clock_timestamp(); n bigint := 0; c bigint;
+-- Syncs roles prefix_a .. prefix_b, or with m > 0, calls a .. b on roles
+-- prefix_1 .. prefix_m in turn.
+CREATE FUNCTION sync_loop(prefix text, a int, b int, m int DEFAULT 0) RETURNS text LANGUAGE plpgsql AS \$\$
+DECLARE t0 timestamptz := clock_timestamp(); n bigint := 0; c bigint; r int;
 BEGIN
     FOR i IN a..b LOOP
-        SELECT count(*) INTO c FROM pg_sync_roles.sync(prefix || i, doc(i));
+        r := CASE WHEN m > 0 THEN (i - 1) % m + 1 ELSE i END;
+        SELECT count(*) INTO c FROM pg_sync_roles.sync(prefix || r, doc(r));
         n := n + c;
     END LOOP;
     RETURN format('%s %s', round((extract(epoch FROM clock_timestamp() - t0) * 1000 / (b - a + 1))::numeric, 3), n);
 END \$\$;
 -- The loop with the document built and read, and no sync.
-CREATE FUNCTION empty_loop(prefix text, a int, b int) RETURNS text LANGUAGE plpgsql AS \$\$
-DECLARE t0 timestamptz := clock_timestamp(); n bigint := 0; c bigint;
+CREATE FUNCTION empty_loop(prefix text, a int, b int, m int DEFAULT 0) RETURNS text LANGUAGE plpgsql AS \$\$
+DECLARE t0 timestamptz := clock_timestamp(); n bigint := 0; c bigint; r int;
 BEGIN
     FOR i IN a..b LOOP
-        SELECT count(*) INTO c FROM pg_catalog.jsonb_array_elements(doc(i)) WHERE prefix || i <> '';
+        r := CASE WHEN m > 0 THEN (i - 1) % m + 1 ELSE i END;
+        SELECT count(*) INTO c FROM pg_catalog.jsonb_array_elements(doc(r)) WHERE prefix || r <> '';
         n := n + c;
     END LOOP;
     RETURN format('%s %s', round((extract(epoch FROM clock_timestamp() - t0) * 1000 / (b - a + 1))::numeric, 3), 0);
 END \$\$;
 -- The same end state as first syncs of roles prefix_a..prefix_b, by hand:
--- the intermediate roles that hold each privilege are found in the ACLs.
-CREATE FUNCTION by_hand(prefix text, a int, b int) RETURNS text LANGUAGE plpgsql AS \$\$
+-- the intermediate roles that hold each privilege are found in the ACLs
+-- (m, for the same arguments as the loops, is not used).
+CREATE FUNCTION by_hand(prefix text, a int, b int, m int DEFAULT 0) RETURNS text LANGUAGE plpgsql AS \$\$
 DECLARE t0 timestamptz := clock_timestamp(); g record; n bigint := 0;
 BEGIN
     FOR i IN a..b LOOP
@@ -178,7 +185,7 @@ BEGIN
               FROM generate_series(a, b) i
             UNION ALL
             SELECT (SELECT x.grantee::regrole::text FROM pg_class c, aclexplode(c.relacl) x
-                     WHERE c.oid = ('data.t' || (i % least($tables, 1000) + 1))::regclass
+                     WHERE c.oid = ('data.t' || (i % least($tables, $roles, 1000) + 1))::regclass
                        AND x.grantee::regrole::text LIKE '\_pgsr\_local\_%\_table\_select\_%'), i
               FROM generate_series(a, b) i)
         SELECT held_by, string_agg(quote_ident(prefix || i), ', ') AS members
@@ -204,14 +211,14 @@ SQL
 # clock time per call and, in parentheses, the backend's CPU time per call
 # (from /proc/PID/schedstat: on a loaded machine the wall clock also counts
 # waiting for a core).  Keeps the wall clock time in RES[KEY,build].
-measure() {  # KEY LABEL FUNCTION PREFIX A B
-    local key=$1 label=$2 fn=$3 prefix=$4 a=$5 b=$6 line="" c out wall cpu
+measure() {  # KEY LABEL FUNCTION PREFIX A B [M]
+    local key=$1 label=$2 fn=$3 prefix=$4 a=$5 b=$6 m=${7:-0} line="" c out wall cpu
     for c in "${BUILDS[@]}"; do
         out=$(sql "$c" bench_admin <<SQL
 SELECT pg_backend_pid() AS pid \\gset
 \\setenv BENCH_PID :pid
 \\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
-SELECT $fn('$prefix', $a, $b);
+SELECT $fn('$prefix', $a, $b, $m);
 \\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
 SQL
 )
@@ -262,9 +269,12 @@ for scale in $SCALES; do
         cluster_start baseline
     fi
     printf '  %-34s %12s%s\n' "" "" "$header"
-    calls=$(( CALLS < roles ? CALLS : roles ))
-    measure loop "loop overhead (no sync)" empty_loop bench_ 1 "$calls"
-    measure noop "no-op sync" sync_loop bench_ 1 "$calls"
+    # A warm-up pass (caches, plans), then no-op calls on the synced roles in turn.
+    for c in "${BUILDS[@]}"; do
+        sql "$c" bench_admin -c "SELECT sync_loop('bench_', 1, $(( CALLS < roles ? CALLS : roles )))" >/dev/null
+    done
+    measure loop "loop overhead (no sync)" empty_loop bench_ 1 "$CALLS" "$roles"
+    measure noop "no-op sync" sync_loop bench_ 1 "$CALLS" "$roles"
     measure first "first sync" sync_loop new_ 1 "$FIRST"
     measure hand "hand-written SQL, same end state" by_hand floor_ 1 "$FIRST"
     line=""
