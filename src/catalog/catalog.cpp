@@ -381,14 +381,14 @@ void read_foreign_intermediates(Snapshot& snap, std::set<plan::Oid>& relation_oi
 // Each target's recipient of what was taken from it, found by its marker
 // (which names the target by oid): only for targets that own something here.
 void read_recipients(Snapshot& snap, const Request& req) {
+    std::set<std::string> owners;
+    for (const auto& [_, sc] : snap.schemas) owners.insert(sc.owner);
+    for (const auto& [_, rel] : snap.relations) owners.insert(rel.owner);
     std::map<std::string, std::string> by_marker;
     for (const auto& role : req.roles) {
         auto it = snap.roles.find(role.name);
-        if (it == snap.roles.end()) continue;
-        bool owns = false;
-        for (const auto& [_, sc] : snap.schemas) owns = owns || sc.owner == role.name;
-        for (const auto& [_, rel] : snap.relations) owns = owns || rel.owner == role.name;
-        if (owns) by_marker[plan::recipient_marker(role.name, it->second.oid)] = role.name;
+        if (it == snap.roles.end() || !owners.count(role.name)) continue;
+        by_marker[plan::recipient_marker(role.name, it->second.oid)] = role.name;
     }
     if (by_marker.empty()) return;
     std::vector<std::string> markers;

@@ -45,6 +45,38 @@ Action action_of(const Statement& s) {
     return std::visit(Visitor{}, s);
 }
 
+std::optional<std::string> statement_role(const Statement& s, const std::set<std::string>& roles) {
+    auto ours = [&](const std::string& role) -> std::optional<std::string> {
+        if (roles.count(role)) return role;
+        return std::nullopt;
+    };
+    auto one_of = [&](const std::vector<std::string>& roles) -> std::optional<std::string> {
+        std::optional<std::string> found;
+        for (const std::string& role : roles)
+            if (ours(role)) {
+                if (found && *found != role) return std::nullopt;
+                found = role;
+            }
+        return found;
+    };
+    struct Visitor {
+        decltype(ours)& ours_;
+        decltype(one_of)& one_of_;
+        std::optional<std::string> operator()(const CreateRole& x) const { return ours_(x.role); }
+        std::optional<std::string> operator()(const SetLogin& x) const { return ours_(x.role); }
+        std::optional<std::string> operator()(const RemoveLogin& x) const { return ours_(x.role); }
+        std::optional<std::string> operator()(const GrantRoles& x) const { return one_of_(x.members); }
+        std::optional<std::string> operator()(const RevokeRoles& x) const { return one_of_(x.members); }
+        std::optional<std::string> operator()(const GrantPrivileges& x) const { return ours_(x.grantee); }
+        std::optional<std::string> operator()(const RevokePrivileges& x) const { return ours_(x.grantee); }
+        std::optional<std::string> operator()(const CreateSchema& x) const { return ours_(x.owner); }
+        std::optional<std::string> operator()(const AlterOwner& x) const { return ours_(x.owner); }
+        std::optional<std::string> operator()(const DropRole&) const { return std::nullopt; }
+        std::optional<std::string> operator()(const CommentOnRole&) const { return std::nullopt; }
+    };
+    return std::visit(Visitor{ours, one_of}, s);
+}
+
 std::string connect_role_prefix() { return "_pgsr_global_database_connect_"; }
 
 std::string local_role_prefix(Oid database_oid, spec::Kind kind) {

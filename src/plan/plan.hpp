@@ -121,6 +121,13 @@ using NameSource = std::function<std::string(const std::string& prefix)>;
 // side of TO/FROM.
 inline constexpr std::size_t kMembershipChunk = 500;
 
+// The role of the request (of `roles`) a statement is about, for sync_many's rows: the
+// role it creates, sets the login of, makes a member, grants to, revokes
+// from or makes an owner; nullopt for a statement about none of the
+// request's roles (an intermediate role made, what the caller borrows) or
+// about several (one GRANT of memberships naming several members).
+std::optional<std::string> statement_role(const Statement& s, const std::set<std::string>& roles);
+
 // Errors in a request that only show once the roles are known (a role
 // declared a member of itself, a role named twice).
 std::optional<spec::Error> validate(const Request& request);
