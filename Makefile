@@ -11,6 +11,7 @@ OBJS = \
 	$(CORE_OBJS) \
 	src/pg/guard.o \
 	src/pg/spi.o \
+	src/pg/catalogs.o \
 	src/pg/values.o \
 	src/pg/call.o \
 	src/pg/server.o \

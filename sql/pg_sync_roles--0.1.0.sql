@@ -35,6 +35,30 @@ AS 'MODULE_PATHNAME', 'pgsr_plan';
 COMMENT ON FUNCTION pg_sync_roles.plan(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
 IS 'The statements sync would run, without running them or taking a lock';
 
+CREATE FUNCTION pg_sync_roles.sync_many(
+    roles pg_catalog.jsonb,
+    preserve_existing_grants_in_schemas pg_catalog.text[] DEFAULT '{}',
+    lock_key pg_catalog.int8 DEFAULT 1)
+RETURNS TABLE (step pg_catalog.int4, role pg_catalog.text, action pg_catalog.text, statement pg_catalog.text)
+LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'pgsr_sync_many';
+
+COMMENT ON FUNCTION pg_sync_roles.sync_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
+IS 'sync for every role of {"role": [grants], ...} at once: one catalog pass, one plan, one lock';
+
+CREATE FUNCTION pg_sync_roles.plan_many(
+    roles pg_catalog.jsonb,
+    preserve_existing_grants_in_schemas pg_catalog.text[] DEFAULT '{}',
+    lock_key pg_catalog.int8 DEFAULT 1)
+RETURNS TABLE (step pg_catalog.int4, role pg_catalog.text, action pg_catalog.text, statement pg_catalog.text)
+LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'pgsr_plan_many';
+
+COMMENT ON FUNCTION pg_sync_roles.plan_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
+IS 'The statements sync_many would run, without running them or taking a lock';
+
 CREATE FUNCTION pg_sync_roles.drop_unused_roles(lock_key pg_catalog.int8 DEFAULT 1)
 RETURNS SETOF pg_catalog.text
 LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
@@ -47,5 +71,7 @@ IS 'Drop the intermediate roles no ACL refers to any more; returns their names';
 -- An administrator decides who may call these.
 REVOKE ALL ON FUNCTION pg_sync_roles.sync(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION pg_sync_roles.plan(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pg_sync_roles.sync_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pg_sync_roles.plan_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION pg_sync_roles.drop_unused_roles(pg_catalog.int8) FROM PUBLIC;
 GRANT USAGE ON SCHEMA pg_sync_roles TO PUBLIC;

@@ -12,10 +12,14 @@ void _PG_init(void) { pgsr::pg::install_log_hook(); }
 
 PG_FUNCTION_INFO_V1(pgsr_sync);
 PG_FUNCTION_INFO_V1(pgsr_plan);
+PG_FUNCTION_INFO_V1(pgsr_sync_many);
+PG_FUNCTION_INFO_V1(pgsr_plan_many);
 PG_FUNCTION_INFO_V1(pgsr_drop_unused_roles);
 
 Datum pgsr_sync(PG_FUNCTION_ARGS) { return pgsr::pg::call_table(fcinfo, pgsr::apply::sync); }
 Datum pgsr_plan(PG_FUNCTION_ARGS) { return pgsr::pg::call_table(fcinfo, pgsr::apply::plan_only); }
+Datum pgsr_sync_many(PG_FUNCTION_ARGS) { return pgsr::pg::call_table(fcinfo, pgsr::apply::sync_many); }
+Datum pgsr_plan_many(PG_FUNCTION_ARGS) { return pgsr::pg::call_table(fcinfo, pgsr::apply::plan_many); }
 Datum pgsr_drop_unused_roles(PG_FUNCTION_ARGS) {
     return pgsr::pg::call_table(fcinfo, pgsr::apply::drop_unused_roles);
 }

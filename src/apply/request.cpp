@@ -113,4 +113,19 @@ Call sync_call(const pg::Arguments& args) {
     return call;
 }
 
+Call sync_many_call(const pg::Arguments& args) {
+    Call call;
+    const Secret& text = document(args, 0, "roles");
+    auto parsed = spec::parse_roles(text.reveal(), "roles");
+    if (auto* e = std::get_if<spec::Error>(&parsed)) raise(*e);
+    for (spec::RoleDocument& r : std::get<std::vector<spec::RoleDocument>>(parsed)) {
+        std::string path = spec::role_path("roles", r.name);
+        call.request.roles.push_back(resolve_role(r.name, std::move(r.document), path));
+    }
+    call.request.preserve_schemas = schema_list(args, 1);
+    call.lock_key = lock_key(args, 2);
+    if (auto e = plan::validate(call.request)) raise(*e);
+    return call;
+}
+
 }  // namespace pgsr::apply

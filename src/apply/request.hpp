@@ -18,4 +18,8 @@ struct Call {
 // sync(role_name, grants, preserve_existing_grants_in_schemas, lock_key)
 Call sync_call(const pg::Arguments& args);
 
+// sync_many(roles, preserve_existing_grants_in_schemas, lock_key): roles is
+// {"role name": [grants], ...}; errors name the role (roles["alice"][2]...).
+Call sync_many_call(const pg::Arguments& args);
+
 }  // namespace pgsr::apply

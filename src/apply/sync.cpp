@@ -81,22 +81,29 @@ std::set<plan::Oid> lock_relations(const plan::Plan& plan) {
     return gone;
 }
 
-std::vector<pg::OutputRow> rows_of(const plan::Plan& plan, bool execute) {
+// With `many`, each row also names the role of the request its statement
+// is about (sync_many's rows).
+std::vector<pg::OutputRow> rows_of(const plan::Plan& plan, bool execute, const plan::Request* many = nullptr) {
     std::vector<pg::OutputRow> rows;
+    std::set<std::string> names;
+    if (many)
+        for (const plan::DesiredRole& r : many->roles) names.insert(r.name);
     int step = 0;
     std::set<plan::Oid> gone = execute ? lock_relations(plan) : std::set<plan::Oid>{};
     for (const plan::Statement& statement : plan.statements) {
         if (const plan::ObjectRef* o = relation_of(statement); o && gone.count(o->oid)) continue;
         Rendered r = render(statement);
         if (execute) pg::spi::execute(r.sql, r.secret, r.scoped_settings);
-        rows.push_back({std::to_string(++step), std::string(plan::action_name(plan::action_of(statement))),
-                        r.display});
+        pg::OutputRow row{std::to_string(++step)};
+        if (many) row.push_back(plan::statement_role(statement, names));
+        row.push_back(std::string(plan::action_name(plan::action_of(statement))));
+        row.push_back(r.display);
+        rows.push_back(std::move(row));
     }
     return rows;
 }
 
-std::vector<pg::OutputRow> run(const pg::Arguments& args, bool apply) {
-    Call call = sync_call(args);
+std::vector<pg::OutputRow> run(Call call, bool apply, bool many) {
     pg::spi::connect();
     plan::Plan plan = make_plan(call.request);
     if (apply && !plan.empty()) {
@@ -108,7 +115,7 @@ std::vector<pg::OutputRow> run(const pg::Arguments& args, bool apply) {
     }
     if (plan.error) throw pg::UserError(plan.error->sqlstate, plan.error->message, plan.error->detail, plan.error->hint);
     for (const std::string& n : plan.notices) pg::notice(n);
-    std::vector<pg::OutputRow> rows = rows_of(plan, apply);
+    std::vector<pg::OutputRow> rows = rows_of(plan, apply, many ? &call.request : nullptr);
     if (apply) check_revokes(call.request, plan);
     pg::spi::finish();
     return rows;
@@ -116,7 +123,9 @@ std::vector<pg::OutputRow> run(const pg::Arguments& args, bool apply) {
 
 }  // namespace
 
-std::vector<pg::OutputRow> sync(const pg::Arguments& args) { return run(args, true); }
+std::vector<pg::OutputRow> sync(const pg::Arguments& args) { return run(sync_call(args), true, false); }
+std::vector<pg::OutputRow> sync_many(const pg::Arguments& args) { return run(sync_many_call(args), true, true); }
+std::vector<pg::OutputRow> plan_many(const pg::Arguments& args) { return run(sync_many_call(args), false, true); }
 
 std::vector<pg::OutputRow> drop_unused_roles(const pg::Arguments& args) {
     if (args.is_null(0)) throw pg::UserError("22004", "lock_key must not be null");
@@ -133,6 +142,6 @@ std::vector<pg::OutputRow> drop_unused_roles(const pg::Arguments& args) {
     for (std::string& n : names) rows.push_back({std::move(n)});
     return rows;
 }
-std::vector<pg::OutputRow> plan_only(const pg::Arguments& args) { return run(args, false); }
+std::vector<pg::OutputRow> plan_only(const pg::Arguments& args) { return run(sync_call(args), false, false); }
 
 }  // namespace pgsr::apply

@@ -1,8 +1,11 @@
 #include "catalog/catalog.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <set>
 
+#include "pg/catalogs.hpp"
+#include "pg/error.hpp"
 #include "pg/server.hpp"
 #include "pg/spi.hpp"
 #include "pg/values.hpp"
@@ -10,29 +13,24 @@
 
 namespace pgsr::catalog {
 
+namespace cat = pg::catalogs;
 using pg::Param;
 using plan::Request;
 using plan::Snapshot;
 
 namespace {
 
-std::vector<std::string> as_vector(const std::set<std::string>& s) { return {s.begin(), s.end()}; }
 
 void read_caller(Snapshot& snap, bool& can_read_authid) {
-    auto rows = pg::spi::query(
-        "SELECT CURRENT_USER::pg_catalog.text, r.rolsuper,"
-        "       pg_catalog.has_table_privilege('pg_catalog.pg_authid', 'SELECT'),"
-        "       d.oid, pg_catalog.current_setting('role'), r.rolcreaterole, r.rolinherit"
-        "  FROM pg_catalog.pg_roles r, pg_catalog.pg_database d"
-        " WHERE r.rolname = CURRENT_USER AND d.datname = pg_catalog.current_database()");
-    const pg::Row& row = rows.at(0);
-    snap.caller.name = row.text(0);
-    snap.caller.superuser = row.boolean(1);
-    can_read_authid = row.boolean(2);
-    snap.database_oid = row.oid(3);
-    snap.caller.role_setting = row.text(4);
-    snap.caller.createrole = row.boolean(5);
-    snap.caller.inherit = row.boolean(6);
+    auto me = cat::role(cat::current_user());
+    if (!me) throw pg::UserError("XX000", "pg_sync_roles: the current user does not exist");
+    snap.caller.name = me->name;
+    snap.caller.superuser = me->superuser;
+    snap.caller.createrole = me->createrole;
+    snap.caller.inherit = me->inherit;
+    can_read_authid = cat::can_read_authid();
+    snap.database_oid = cat::database();
+    snap.caller.role_setting = cat::role_setting();
     snap.server = pg::server_rules();
 }
 
@@ -44,37 +42,31 @@ void read_roles(Snapshot& snap, const Request& req) {
         for (const auto& g : role.grants)
             if (g.kind == spec::Kind::role_membership) names.insert(g.role);
     }
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text, r.rolcanlogin, r.rolvaliduntil, r.oid, r.rolinherit"
-             "  FROM pg_catalog.pg_roles r"
-             " WHERE r.rolname = ANY ($1::pg_catalog.name[])",
-             {Param::of(as_vector(names))})) {
-        plan::RoleState& st = snap.roles[row.text(0)];
-        st.can_login = row.boolean(1);
-        st.valid_until = row.opt_int64(2);
-        st.oid = row.oid(3);
-        st.inherit = row.boolean(4);
+    for (const std::string& name : names) {
+        auto r = cat::role(name);
+        if (!r) continue;
+        plan::RoleState& st = snap.roles[name];
+        st.can_login = r->can_login;
+        st.valid_until = r->valid_until;
+        st.oid = r->oid;
+        st.inherit = r->inherit;
     }
 }
 
 void read_memberships(Snapshot& snap, const Request& req) {
-    std::vector<std::string> targets;
-    for (const auto& role : req.roles) targets.push_back(role.name);
-    std::string sql = std::string(
-        "SELECT m.rolname::pg_catalog.text, g.rolname::pg_catalog.text, a.admin_option,"
-        "       pg_catalog.pg_get_userbyid(a.grantor)::pg_catalog.text, ") + pg::membership_options_sql() +
-        "  FROM pg_catalog.pg_roles m"
-        "  JOIN pg_catalog.pg_auth_members a ON a.member = m.oid"
-        "  JOIN pg_catalog.pg_roles g ON g.oid = a.roleid"
-        " WHERE m.rolname = ANY ($1::pg_catalog.name[])";
-    for (const pg::Row& row : pg::spi::query(sql, {Param::of(targets)})) {
-        plan::RoleState& st = snap.roles[row.text(0)];
-        const std::string& role = row.text(1);
-        st.member_of.insert(role);
-        if (row.boolean(2)) st.admin_of.insert(role);
-        st.grantors[role].insert(row.text(3));
-        if (row.boolean(4)) st.inherits.insert(role);
-        if (row.boolean(5)) st.settable.insert(role);
+    for (const auto& role : req.roles) {
+        auto it = snap.roles.find(role.name);
+        if (it == snap.roles.end()) continue;
+        plan::RoleState& st = it->second;
+        for (const cat::Membership& m : cat::memberships_of(st.oid)) {
+            auto of = cat::role(m.role);
+            if (!of) continue;
+            st.member_of.insert(of->name);
+            if (m.admin) st.admin_of.insert(of->name);
+            st.grantors[of->name].insert(cat::role_name(m.grantor));
+            if (m.inherit) st.inherits.insert(of->name);
+            if (m.set) st.settable.insert(of->name);
+        }
     }
 }
 
@@ -84,24 +76,17 @@ void read_memberships(Snapshot& snap, const Request& req) {
 // always set again.
 void read_passwords(Snapshot& snap, const Request& req, bool can_read_authid) {
     if (!can_read_authid) return;
-    std::vector<std::string> names;
-    for (const auto& role : req.roles)
-        if (snap.role_exists(role.name)) {
-            names.push_back(role.name);
-            snap.roles[role.name].has_password = false;
-        }
-    if (names.empty()) return;
-    auto rows = pg::spi::query(
-        "SELECT a.rolname::pg_catalog.text, a.rolpassword FROM pg_catalog.pg_authid a"
-        " WHERE a.rolname = ANY ($1::pg_catalog.name[]) AND a.rolpassword IS NOT NULL",
-        {Param::of(names)});
-    for (const pg::Row& row : rows) {
-        Secret stored(row.text(1));
-        plan::RoleState& st = snap.roles[row.text(0)];
+    for (const auto& role : req.roles) {
+        auto it = snap.roles.find(role.name);
+        if (it == snap.roles.end()) continue;
+        plan::RoleState& st = it->second;
+        st.has_password = false;
+        auto stored_text = cat::role_password(st.oid);
+        if (!stored_text) continue;
+        Secret stored(std::move(*stored_text));
         st.has_password = true;
-        for (const auto& role : req.roles)
-            if (role.name == row.text(0) && role.login && role.login->declared)
-                st.password_matches = pg::password_matches(role.name, stored, *role.login->declared);
+        if (role.login && role.login->declared)
+            st.password_matches = pg::password_matches(role.name, stored, *role.login->declared);
     }
 }
 
@@ -113,32 +98,48 @@ std::vector<std::string> target_names(const Request& req) {
 
 // The roles whose ACL entries are read: the targets, and the intermediate
 // roles of other databases they are members of.
-std::vector<std::string> acl_names(const Snapshot& snap, const Request& req) {
-    std::vector<std::string> out = target_names(req);
-    out.insert(out.end(), snap.foreign_intermediates.begin(), snap.foreign_intermediates.end());
+std::set<std::string> acl_names(const Snapshot& snap, const Request& req) {
+    std::set<std::string> out;
+    for (const auto& role : req.roles) out.insert(role.name);
+    out.insert(snap.foreign_intermediates.begin(), snap.foreign_intermediates.end());
     return out;
 }
 
-// ACL entries worth reading: those granted to or by the target roles (what
-// they hold, and what they passed on), and those of intermediate roles (to
-// find the one holding a privilege).  An ACL with thousands of other grantees
-// is filtered in the server.
-// PUBLIC comes back as the empty name: only what a target granted it.
-const char* kAclFilter =
-    "SELECT CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text END AS grantee,"
-    "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text AS grantor,"
-    "       x.privilege_type, x.is_grantable"
-    "  FROM pg_catalog.aclexplode(%s) x"
-    " WHERE (x.grantee <> 0 OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($%d::pg_catalog.name[]))"
-    "   AND (pg_catalog.pg_get_userbyid(x.grantee) = ANY ($%d::pg_catalog.name[])"
-    "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($%d::pg_catalog.name[])"
-    "        OR pg_catalog.starts_with(pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text, $%d))";
+bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
-std::string acl_subquery(const char* column, int names_param, int prefix_param) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, kAclFilter, column, names_param, names_param, names_param, prefix_param);
-    return buf;
-}
+// ACL entries worth reading: those granted to or by the named roles (what
+// they hold, and what they passed on), and those of roles whose name starts
+// with `prefix`, if one is given (intermediate roles, to find the one holding a privilege).
+// An ACL with thousands of other grantees is filtered here, by oid, before
+// any name is looked up for what is kept.  PUBLIC comes back as the empty
+// name: only what a named role granted it.
+class AclFilter {
+public:
+    AclFilter(const std::set<std::string>& names, std::string prefix) : prefix_(std::move(prefix)) {
+        for (const std::string& n : names)
+            if (auto r = cat::role(n)) oids_.insert(r->oid);
+    }
+
+    void keep(const std::vector<cat::AclPrivilege>& acl, std::vector<plan::AclEntry>& out) {
+        for (const cat::AclPrivilege& x : acl) {
+            bool named = oids_.count(x.grantee) || oids_.count(x.grantor);
+            bool by_prefix = !prefix_.empty() && x.grantee != 0 && starts_with(name(x.grantee), prefix_);
+            if (x.grantee == 0 ? !oids_.count(x.grantor) : !named && !by_prefix) continue;
+            out.push_back({x.grantee == 0 ? std::string() : name(x.grantee), name(x.grantor), x.privilege,
+                           x.grantable});
+        }
+    }
+
+private:
+    const std::string& name(cat::Oid oid) {
+        auto it = names_.find(oid);
+        if (it == names_.end()) it = names_.emplace(oid, cat::role_name(oid)).first;
+        return it->second;
+    }
+    std::set<cat::Oid> oids_;
+    std::string prefix_;
+    std::map<cat::Oid, std::string> names_;
+};
 
 std::string local_prefix(const Snapshot& snap) {
     return "_pgsr_local_" + std::to_string(snap.database_oid) + "_";
@@ -152,18 +153,15 @@ void read_databases(Snapshot& snap, const Request& req) {
         for (const auto& g : role.grants)
             if (g.kind == spec::Kind::database_connect) names.insert(g.database);
     if (names.empty()) return;
-    std::string sql =
-        "SELECT d.datname::pg_catalog.text, d.oid, pg_catalog.pg_get_userbyid(d.datdba)::pg_catalog.text,"
-        "       x.grantee, x.grantor, x.privilege_type, x.is_grantable"
-        "  FROM pg_catalog.pg_database d"
-        "  LEFT JOIN LATERAL (" + acl_subquery("d.datacl", 2, 3) + ") x ON true"
-        " WHERE d.datname = ANY ($1::pg_catalog.name[])";
-    for (const pg::Row& row : pg::spi::query(
-             sql, {Param::of(as_vector(names)), Param::of(target_names(req)), Param::of(plan::connect_role_prefix())})) {
-        plan::Database& db = snap.databases[row.text(0)];
-        db.oid = row.oid(1);
-        db.owner = row.text(2);
-        if (!row.is_null(3)) db.acl.push_back({row.text(3), row.text(4), row.text(5), row.boolean(6)});
+    std::vector<std::string> targets = target_names(req);
+    AclFilter filter({targets.begin(), targets.end()}, plan::connect_role_prefix());
+    for (const std::string& name : names) {
+        auto d = cat::database(name);
+        if (!d) continue;
+        plan::Database& db = snap.databases[name];
+        db.oid = d->oid;
+        db.owner = cat::role_name(d->owner);
+        filter.keep(d->acl, db.acl);
     }
 }
 
@@ -173,26 +171,17 @@ using TouchedSchemas = std::map<std::string, std::set<plan::Oid>>;
 
 void read_touched(Snapshot& snap, const Request& req, TouchedSchemas& schemas,
                   std::set<plan::Oid>& relation_oids) {
-    std::vector<std::uint32_t> oids;
-    for (const auto& role : req.roles)
-        if (auto it = snap.roles.find(role.name); it != snap.roles.end()) oids.push_back(it->second.oid);
-    if (oids.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT DISTINCT r.rolname::pg_catalog.text,"
-             "       d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass, d.objid"
-             "  FROM pg_catalog.pg_shdepend d"
-             "  JOIN pg_catalog.pg_roles r ON r.oid = d.refobjid"
-             " WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             "   AND d.refobjid = ANY ($1::pg_catalog.oid[])"
-             "   AND d.dbid = $2::pg_catalog.oid"
-             "   AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass,"
-             "                     'pg_catalog.pg_namespace'::pg_catalog.regclass)",
-             {Param::of(oids), Param::of_int8(snap.database_oid)})) {
-        if (row.boolean(1)) {
-            relation_oids.insert(row.oid(2));
-            snap.touched_relations[row.text(0)].insert(row.oid(2));
-        } else {
-            schemas[row.text(0)].insert(row.oid(2));
+    for (const auto& role : req.roles) {
+        auto it = snap.roles.find(role.name);
+        if (it == snap.roles.end()) continue;
+        for (const cat::SharedDependency& d : cat::role_dependencies(it->second.oid)) {
+            if (d.dbid != snap.database_oid) continue;
+            if (d.classid == cat::class_catalog()) {
+                relation_oids.insert(d.objid);
+                snap.touched_relations[role.name].insert(d.objid);
+            } else if (d.classid == cat::namespace_catalog()) {
+                schemas[role.name].insert(d.objid);
+            }
         }
     }
 }
@@ -206,25 +195,23 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     std::set<plan::Oid> oids;
     for (const auto& [_, set] : touched) oids.insert(set.begin(), set.end());
     if (names.empty() && oids.empty()) return;
-    std::string sql =
-        "SELECT n.nspname::pg_catalog.text, n.oid, pg_catalog.pg_get_userbyid(n.nspowner)::pg_catalog.text,"
-        "       e.grantee, e.grantor, e.privilege_type, e.is_grantable,"
-        "       pg_catalog.has_schema_privilege(n.oid, 'CREATE'),"
-        "       NOT pg_catalog.has_schema_privilege(n.nspowner, n.oid, 'USAGE')"
-        "  FROM pg_catalog.pg_namespace n"
-        "  LEFT JOIN LATERAL (" + acl_subquery("n.nspacl", 3, 4) + ") e ON true"
-        " WHERE n.nspname = ANY ($1::pg_catalog.name[]) OR n.oid = ANY ($2::pg_catalog.oid[])";
+    std::map<plan::Oid, cat::Namespace> found;
+    for (const std::string& name : names)
+        if (auto n = cat::namespace_by_name(name)) found.emplace(n->oid, std::move(*n));
+    for (plan::Oid oid : oids)
+        if (!found.count(oid))
+            if (auto n = cat::namespace_by_oid(oid)) found.emplace(oid, std::move(*n));
+    AclFilter filter(acl_names(snap, req), local_prefix(snap));
     std::map<plan::Oid, std::string> by_oid;
-    for (const pg::Row& row : pg::spi::query(
-             sql, {Param::of(as_vector(names)), Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
-                   Param::of(acl_names(snap, req)), Param::of(local_prefix(snap))})) {
-        plan::Schema& sc = snap.schemas[row.text(0)];
-        sc.oid = row.oid(1);
-        sc.owner = row.text(2);
-        sc.caller_can_create = row.boolean(7);
-        sc.owner_without_usage = row.boolean(8);
-        by_oid[sc.oid] = row.text(0);
-        if (!row.is_null(3)) sc.acl.push_back({row.text(3), row.text(4), row.text(5), row.boolean(6)});
+    cat::Oid me = cat::current_user();
+    for (const auto& [oid, n] : found) {
+        plan::Schema& sc = snap.schemas[n.name];
+        sc.oid = oid;
+        sc.owner = cat::role_name(n.owner);
+        sc.caller_can_create = cat::has_schema_privilege(me, oid, "CREATE");
+        sc.owner_without_usage = !cat::has_schema_privilege(n.owner, oid, "USAGE");
+        by_oid[oid] = n.name;
+        filter.keep(n.acl, sc.acl);
     }
     for (const auto& [role, set] : touched)
         for (plan::Oid oid : set)
@@ -246,20 +233,17 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
                 re_pattern.push_back(g.table_regex);
             }
         }
-    // Custom plans here: with the arrays known, each name is one index probe;
-    // a generic plan would read every schema's relations.
-    if (!by_schema.empty())
-        for (const pg::Row& row : pg::spi::query(
-                 "SELECT x.s::pg_catalog.text, x.t::pg_catalog.text, c.oid"
-                 "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
-                 "                  pg_catalog.unnest($2::pg_catalog.text[])) AS x(s, t)"
-                 "  JOIN pg_catalog.pg_namespace n ON n.nspname = x.s::pg_catalog.name"
-                 "  JOIN pg_catalog.pg_class c ON c.relname = x.t::pg_catalog.name AND c.relnamespace = n.oid"
-                 " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relpersistence <> 't'",
-                 {Param::of(by_schema), Param::of(by_table)}, pg::PlanKind::custom)) {
-            oids.insert(row.oid(2));
-            snap.relation_by_name[{row.text(0), row.text(1)}] = row.oid(2);
-        }
+    // Each name is one syscache probe.
+    for (std::size_t i = 0; i < by_schema.size(); ++i) {
+        auto n = cat::namespace_by_name(by_schema[i]);
+        if (!n) continue;
+        auto oid = cat::relation_oid(n->oid, by_table[i]);
+        if (!oid) continue;
+        auto rel = cat::relation(*oid);
+        if (!rel || !std::strchr("rpvmfS", rel->relkind) || rel->persistence == 't') continue;
+        oids.insert(*oid);
+        snap.relation_by_name[{by_schema[i], by_table[i]}] = *oid;
+    }
     if (!re_schema.empty())
         for (const pg::Row& row : pg::spi::query(
                  "SELECT DISTINCT x.s::pg_catalog.text, x.p::pg_catalog.text, c.oid"
@@ -280,62 +264,48 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
 
 void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan::Oid>& oids) {
     if (oids.empty()) return;
-    std::string sql =
-        "SELECT c.oid, n.nspname::pg_catalog.text, c.relname::pg_catalog.text, c.relkind::pg_catalog.text,"
-        "       pg_catalog.pg_get_userbyid(c.relowner)::pg_catalog.text,"
-        "       c.relkind = 'S' AND EXISTS (SELECT FROM pg_catalog.pg_depend d"
-        "            WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid"
-        "              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-        "              AND d.deptype IN ('a', 'i')),"
-        "       e.grantee, e.grantor, e.privilege_type, e.is_grantable"
-        "  FROM pg_catalog.pg_class c"
-        "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        "  LEFT JOIN LATERAL (" + acl_subquery("c.relacl", 2, 3) + ") e ON true"
-        " WHERE c.oid = ANY ($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
-        "   AND c.relpersistence <> 't'";  // another session's temporary table is not ours to change
-    for (const pg::Row& row : pg::spi::query(
-             sql, {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())),
-                   Param::of(acl_names(snap, req)), Param::of(local_prefix(snap))})) {
-        plan::Relation& rel = snap.relations[row.oid(0)];
-        rel.oid = row.oid(0);
-        rel.schema = row.text(1);
-        rel.name = row.text(2);
-        rel.relkind = row.text(3).empty() ? 'r' : row.text(3)[0];
-        rel.owner = row.text(4);
-        rel.linked = row.boolean(5);
-        if (!row.is_null(6)) rel.acl.push_back({row.text(6), row.text(7), row.text(8), row.boolean(9)});
+    AclFilter filter(acl_names(snap, req), local_prefix(snap));
+    std::vector<std::string> targets = target_names(req);
+    AclFilter column_filter({targets.begin(), targets.end()}, "");
+    std::map<cat::Oid, std::string> schema_names;
+    for (plan::Oid oid : oids) {
+        auto r = cat::relation(oid);
+        // Another session's temporary table is not ours to change.
+        if (!r || !std::strchr("rpvmfS", r->relkind) || r->persistence == 't') continue;
+        auto sit = schema_names.find(r->namespace_oid);
+        if (sit == schema_names.end()) {
+            auto n = cat::namespace_by_oid(r->namespace_oid);
+            if (!n) continue;
+            sit = schema_names.emplace(r->namespace_oid, n->name).first;
+        }
+        plan::Relation& rel = snap.relations[oid];
+        rel.oid = oid;
+        rel.schema = sit->second;
+        rel.name = r->name;
+        rel.relkind = r->relkind;
+        rel.owner = cat::role_name(r->owner);
+        rel.linked = r->relkind == 'S' && cat::owned_by_relation(oid);
+        filter.keep(r->acl, rel.acl);
+        // Column privileges of the target roles.
+        for (const cat::ColumnAcl& c : cat::column_acls(oid)) {
+            std::vector<plan::AclEntry> kept;
+            column_filter.keep({c.item}, kept);
+            for (plan::AclEntry& e : kept) rel.columns.push_back({c.column, std::move(e)});
+        }
     }
-    // Column privileges of the target roles.
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT a.attrelid, a.attname::pg_catalog.text,"
-             "       CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text END,"
-             "       pg_catalog.pg_get_userbyid(x.grantor)::pg_catalog.text, x.privilege_type, x.is_grantable"
-             "  FROM pg_catalog.pg_attribute a,"
-             "       LATERAL pg_catalog.aclexplode(a.attacl) x"
-             " WHERE a.attrelid = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 AND a.attacl IS NOT NULL"
-             "   AND (pg_catalog.pg_get_userbyid(x.grantee) = ANY ($2::pg_catalog.name[])"
-             "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($2::pg_catalog.name[]))",
-             {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())), Param::of(target_names(req))}))
-        snap.relations[row.oid(0)].columns.push_back(
-            {row.text(1), {row.text(2), row.text(3), row.text(4), row.boolean(5)}});
 }
 
 // Sequences owned by table columns (serial, identity): their owner changes
 // with their table's.
 std::set<plan::Oid> read_owned_sequences(Snapshot& snap, const std::set<plan::Oid>& tables) {
     std::set<plan::Oid> sequences;
-    if (tables.empty()) return sequences;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT d.refobjid, d.objid FROM pg_catalog.pg_depend d"
-             "  JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
-             " WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-             "   AND d.refobjid = ANY ($1::pg_catalog.oid[])"
-             "   AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-             "   AND d.deptype IN ('a', 'i')",
-             {Param::of(std::vector<std::uint32_t>(tables.begin(), tables.end()))})) {
-        snap.relations[row.oid(0)].owned_sequences.push_back(row.oid(1));
-        sequences.insert(row.oid(1));
-    }
+    for (plan::Oid table : tables)
+        for (cat::Oid dependent : cat::owned_relations(table)) {
+            auto s = cat::relation(dependent);
+            if (!s || s->relkind != 'S') continue;
+            snap.relations[table].owned_sequences.push_back(dependent);
+            sequences.insert(dependent);
+        }
     return sequences;
 }
 
@@ -359,23 +329,15 @@ void read_intermediates(Snapshot& snap) {
     for (const auto& [_, db] : snap.databases) collect(db.acl);
     for (const auto& [_, sc] : snap.schemas) collect(sc.acl);
     for (const auto& [_, rel] : snap.relations) collect(rel.acl);
-    if (names.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text,"
-             "       NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
-             "            OR r.rolreplication OR r.rolbypassrls)"
-             "       AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid),"
-             "       pg_catalog.shobj_description(r.oid, 'pg_authid'),"
-             "       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_shdepend d"
-             "         WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             "           AND d.refobjid = r.oid AND d.dbid IN (0, $2::pg_catalog.oid))"
-             "  FROM pg_catalog.pg_roles r"
-             " WHERE r.rolname = ANY ($1::pg_catalog.name[])",
-             {Param::of(as_vector(names)), Param::of_int8(snap.database_oid)})) {
-        plan::Snapshot::Candidate& c = snap.intermediates[row.text(0)];
-        c.plain = row.boolean(1);
-        c.comment = row.opt_text(2);
-        c.references = static_cast<int>(row.int64(3));
+    for (const std::string& name : names) {
+        auto r = cat::role(name);
+        if (!r) continue;
+        plan::Snapshot::Candidate& c = snap.intermediates[name];
+        c.plain = r->no_attributes() && !cat::member_of_any(r->oid);
+        c.comment = cat::role_comment(r->oid);
+        c.references = 0;
+        for (const cat::SharedDependency& d : cat::role_dependencies(r->oid))
+            if (d.dbid == 0 || d.dbid == snap.database_oid) ++c.references;
     }
 }
 
@@ -395,53 +357,38 @@ void read_foreign_intermediates(Snapshot& snap, std::set<plan::Oid>& relation_oi
     for (const auto& [_, st] : snap.roles)
         for (const auto& r : st.member_of)
             if (r.rfind("_pgsr_local_", 0) == 0 && r.rfind(ours, 0) != 0) names.insert(r);
-    if (names.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
-             "  JOIN pg_catalog.pg_database d"
-             "    ON d.oid::pg_catalog.text = pg_catalog.substring(r.rolname::pg_catalog.text, '^_pgsr_local_([0-9]+)_')"
-             " WHERE r.rolname = ANY ($1::pg_catalog.name[])"
-             "   AND d.oid <> $2::pg_catalog.oid"
-             "   AND r.rolname OPERATOR(pg_catalog.~) $3"
-             "   AND NOT (r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb"
-             "            OR r.rolreplication OR r.rolbypassrls)"
-             "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid)"
-             "   AND (EXISTS (SELECT FROM pg_catalog.pg_shdepend s"
-             "                 WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             "                   AND s.refobjid = r.oid AND s.dbid = d.oid)"
-             "        OR pg_catalog.starts_with(pg_catalog.shobj_description(r.oid, 'pg_authid'), $4))",
-             {Param::of(as_vector(names)), Param::of_int8(snap.database_oid),
-              Param::of(plan::intermediate_name_pattern()), Param::of(std::string(plan::kMarkerPrefix))}))
-        snap.foreign_intermediates.insert(row.text(0));
-    if (snap.foreign_intermediates.empty()) return;
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT DISTINCT r.rolname::pg_catalog.text,"
-             "       d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass, d.objid"
-             "  FROM pg_catalog.pg_roles r"
-             "  JOIN pg_catalog.pg_shdepend d ON d.refobjid = r.oid"
-             "   AND d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
-             " WHERE r.rolname = ANY ($1::pg_catalog.name[]) AND d.dbid = $2::pg_catalog.oid"
-             "   AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass,"
-             "                     'pg_catalog.pg_namespace'::pg_catalog.regclass)",
-             {Param::of(as_vector(snap.foreign_intermediates)), Param::of_int8(snap.database_oid)})) {
-        if (row.boolean(1))
-            relation_oids.insert(row.oid(2));
-        else
-            schemas[row.text(0)].insert(row.oid(2));
+    for (const std::string& name : names) {
+        auto db = plan::local_intermediate_database(name);
+        if (!db || *db == snap.database_oid || !cat::database_exists(*db)) continue;
+        auto r = cat::role(name);
+        if (!r || !r->no_attributes() || cat::member_of_any(r->oid)) continue;
+        bool holds = false;
+        for (const cat::SharedDependency& d : cat::role_dependencies(r->oid)) holds = holds || d.dbid == *db;
+        auto comment = holds ? std::nullopt : cat::role_comment(r->oid);
+        if (holds || (comment && comment->rfind(plan::kMarkerPrefix, 0) == 0)) {
+            snap.foreign_intermediates.insert(name);
+            for (const cat::SharedDependency& d : cat::role_dependencies(r->oid)) {
+                if (d.dbid != snap.database_oid) continue;
+                if (d.classid == cat::class_catalog())
+                    relation_oids.insert(d.objid);
+                else if (d.classid == cat::namespace_catalog())
+                    schemas[name].insert(d.objid);
+            }
+        }
     }
 }
 
 // Each target's recipient of what was taken from it, found by its marker
 // (which names the target by oid): only for targets that own something here.
 void read_recipients(Snapshot& snap, const Request& req) {
+    std::set<std::string> owners;
+    for (const auto& [_, sc] : snap.schemas) owners.insert(sc.owner);
+    for (const auto& [_, rel] : snap.relations) owners.insert(rel.owner);
     std::map<std::string, std::string> by_marker;
     for (const auto& role : req.roles) {
         auto it = snap.roles.find(role.name);
-        if (it == snap.roles.end()) continue;
-        bool owns = false;
-        for (const auto& [_, sc] : snap.schemas) owns = owns || sc.owner == role.name;
-        for (const auto& [_, rel] : snap.relations) owns = owns || rel.owner == role.name;
-        if (owns) by_marker[plan::recipient_marker(role.name, it->second.oid)] = role.name;
+        if (it == snap.roles.end() || !owners.count(role.name)) continue;
+        by_marker[plan::recipient_marker(role.name, it->second.oid)] = role.name;
     }
     if (by_marker.empty()) return;
     std::vector<std::string> markers;
@@ -466,6 +413,66 @@ void read_recipients(Snapshot& snap, const Request& req) {
         snap.recipients[target] = plan::Recipient{row.text(0), row.boolean(2)};
     }
 }
+
+// The caller's standing towards roles, and which roles may use which
+// schemas, asked of the server when the planner needs them (plan::Deferred):
+// privilege checks of roles other than the caller walk their memberships,
+// which a plan with nothing to change never needs.  Each answer is read
+// once, so one plan sees one answer.
+class Checks : public plan::Deferred {
+public:
+    Checks(std::map<std::string, cat::Oid> roles, std::map<std::string, cat::Oid> schemas, const std::string& caller)
+        : roles_(std::move(roles)), schemas_(std::move(schemas)), caller_(caller), me_(cat::current_user()) {}
+
+    std::optional<plan::Standing> standing(const std::string& role) override {
+        auto r = roles_.find(role);
+        if (r == roles_.end()) return std::nullopt;
+        auto it = standing_.find(role);
+        if (it == standing_.end()) it = standing_.emplace(role, read(r->second)).first;
+        return it->second;
+    }
+
+    // The caller and the roles whose standing may be asked.
+    bool usage(const std::string& role, const std::string& schema) override {
+        auto s = schemas_.find(schema);
+        if (s == schemas_.end()) return false;
+        cat::Oid oid;
+        if (auto r = roles_.find(role); r != roles_.end())
+            oid = r->second;
+        else if (role == caller_)
+            oid = me_;
+        else
+            return false;
+        auto key = std::make_pair(oid, s->second);
+        auto it = usage_.find(key);
+        if (it == usage_.end()) it = usage_.emplace(key, cat::has_schema_privilege(oid, s->second, "USAGE")).first;
+        return it->second;
+    }
+
+private:
+    plan::Standing read(cat::Oid role) const {
+        plan::Standing st;
+        auto r = cat::role(role);
+        if (!r) return st;
+        st.has_privileges = cat::pg_has_role(role, "USAGE");
+        std::vector<cat::Membership> rows = cat::memberships(role, me_);
+        st.direct_member = !rows.empty();
+        st.superuser = r->superuser;
+        st.can_set = cat::pg_has_role(role, pg::set_role_privilege());
+        st.admin = cat::pg_has_role(role, "MEMBER WITH ADMIN OPTION");
+        for (const cat::Membership& m : rows)
+            if (m.grantor == me_) st.own_row = std::make_pair(m.inherit, m.set);
+        st.member_of_caller = role != me_ && !r->superuser && cat::is_member(role, me_);
+        return st;
+    }
+
+    std::map<std::string, cat::Oid> roles_;
+    std::map<std::string, cat::Oid> schemas_;
+    std::string caller_;
+    cat::Oid me_;
+    std::map<std::string, plan::Standing> standing_;
+    std::map<std::pair<cat::Oid, cat::Oid>, bool> usage_;
+};
 
 // How the caller stands towards every role whose rights a change may need:
 // the owners of what the request touches, the grantors of what targets hold,
@@ -493,46 +500,12 @@ void read_standing(Snapshot& snap, const Request& req) {
     for (const auto& [_, sc] : snap.schemas)
         for (const auto& e : sc.acl) names.insert(e.grantor);
     names.erase("");
-    if (names.empty()) return;
-    std::string sql = std::string(
-        "SELECT r.rolname::pg_catalog.text, pg_catalog.pg_has_role(r.oid, 'USAGE'),"
-        "       EXISTS (SELECT FROM pg_catalog.pg_auth_members a WHERE a.roleid = r.oid AND a.member = c.oid),"
-        "       r.rolsuper, pg_catalog.pg_has_role(r.oid, '") + pg::set_role_privilege() + "'),"
-        "       pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION'), o.i, o.s,"
-        "       r.oid <> c.oid AND NOT r.rolsuper AND pg_catalog.pg_has_role(r.oid, c.oid, 'MEMBER')"
-        "  FROM pg_catalog.pg_roles r"
-        "  JOIN pg_catalog.pg_roles c ON c.rolname = CURRENT_USER"
-        "  LEFT JOIN LATERAL (SELECT " + pg::membership_options_sql() +
-        "                       FROM pg_catalog.pg_auth_members a"
-        "                      WHERE a.roleid = r.oid AND a.member = c.oid AND a.grantor = c.oid) o(i, s) ON true"
-        " WHERE r.rolname = ANY ($1::pg_catalog.name[])";
-    for (const pg::Row& row : pg::spi::query(sql, {Param::of(as_vector(names))})) {
-        plan::Standing& st = snap.standing[row.text(0)];
-        st.has_privileges = row.boolean(1);
-        st.direct_member = row.boolean(2);
-        st.superuser = row.boolean(3);
-        st.can_set = row.boolean(4);
-        st.admin = row.boolean(5);
-        if (!row.is_null(6)) st.own_row = std::make_pair(row.boolean(6), row.boolean(7));
-        st.member_of_caller = row.boolean(8);
-    }
-}
-
-// Which of the roles a statement may act as (and the caller) can look up
-// objects in which of the snapshot's schemas.
-void read_usage(Snapshot& snap) {
-    if (snap.schemas.empty()) return;
-    std::set<std::string> roles{snap.caller.name};
-    for (const auto& [name, _] : snap.standing) roles.insert(name);
-    std::set<std::string> schemas;
-    for (const auto& [name, _] : snap.schemas) schemas.insert(name);
-    for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text, n.nspname::pg_catalog.text"
-             "  FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n"
-             " WHERE r.rolname = ANY ($1::pg_catalog.name[]) AND n.nspname = ANY ($2::pg_catalog.name[])"
-             "   AND pg_catalog.has_schema_privilege(r.oid, n.oid, 'USAGE')",
-             {Param::of(as_vector(roles)), Param::of(as_vector(schemas))}))
-        snap.usage.insert({row.text(0), row.text(1)});
+    std::map<std::string, cat::Oid> roles;
+    for (const std::string& name : names)
+        if (auto r = cat::role(name)) roles.emplace(name, r->oid);
+    std::map<std::string, cat::Oid> schemas;
+    for (const auto& [name, sc] : snap.schemas) schemas.emplace(name, sc.oid);
+    snap.deferred = std::make_shared<Checks>(std::move(roles), std::move(schemas), snap.caller.name);
 }
 
 }  // namespace
@@ -541,6 +514,7 @@ Snapshot read(const Request& req) {
     Snapshot snap;
     bool can_read_authid = false;
     pg::spi::begin_reads();
+    cat::refresh();
     read_caller(snap, can_read_authid);
     read_roles(snap, req);
     read_memberships(snap, req);
@@ -555,7 +529,6 @@ Snapshot read(const Request& req) {
     read_intermediates(snap);
     read_recipients(snap, req);
     read_standing(snap, req);
-    read_usage(snap);
     pg::spi::end_reads();
     return snap;
 }
@@ -577,10 +550,6 @@ std::vector<std::string> unused_intermediate_roles() {
     return out;
 }
 
-bool role_exists(const std::string& name) {
-    return !pg::spi::query("SELECT FROM pg_catalog.pg_roles WHERE rolname = $1::pg_catalog.name",
-                           {Param::of(name)})
-                .empty();
-}
+bool role_exists(const std::string& name) { return cat::role(name).has_value(); }
 
 }  // namespace pgsr::catalog

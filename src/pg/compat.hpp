@@ -6,6 +6,13 @@ extern "C" {
 #include "pg_config.h"
 }
 
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "catalog/pg_auth_members.h"
+#include "utils/acl.h"
+}
+
 namespace pgsr::pg::compat {
 
 #if PG_VERSION_NUM >= 160000
@@ -15,10 +22,38 @@ namespace pgsr::pg::compat {
 inline constexpr bool kRoleOptions = true;
 inline constexpr const char* kMembershipOptions = "a.inherit_option, a.set_option";
 inline constexpr const char* kSetRolePrivilege = "SET";
+inline bool membership_inherit(const FormData_pg_auth_members* m) { return m->inherit_option; }
+inline bool membership_set(const FormData_pg_auth_members* m) { return m->set_option; }
 #else
 inline constexpr bool kRoleOptions = false;
 inline constexpr const char* kMembershipOptions = "true, true";
 inline constexpr const char* kSetRolePrivilege = "MEMBER";
+inline bool membership_inherit(const FormData_pg_auth_members*) { return true; }
+inline bool membership_set(const FormData_pg_auth_members*) { return true; }
 #endif
+
+// The privilege names aclexplode() gives the bits of an ACL entry.
+inline const char* privilege_name(AclMode bit) {
+    switch (bit) {
+#if PG_VERSION_NUM >= 170000
+        case ACL_MAINTAIN: return "MAINTAIN";
+#endif
+        case ACL_INSERT: return "INSERT";
+        case ACL_SELECT: return "SELECT";
+        case ACL_UPDATE: return "UPDATE";
+        case ACL_DELETE: return "DELETE";
+        case ACL_TRUNCATE: return "TRUNCATE";
+        case ACL_REFERENCES: return "REFERENCES";
+        case ACL_TRIGGER: return "TRIGGER";
+        case ACL_EXECUTE: return "EXECUTE";
+        case ACL_USAGE: return "USAGE";
+        case ACL_CREATE: return "CREATE";
+        case ACL_CREATE_TEMP: return "TEMPORARY";
+        case ACL_CONNECT: return "CONNECT";
+        case ACL_SET: return "SET";
+        case ACL_ALTER_SYSTEM: return "ALTER SYSTEM";
+        default: return nullptr;
+    }
+}
 
 }  // namespace pgsr::pg::compat

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <tuple>
 #include <type_traits>
 
 namespace pgsr::plan {
@@ -44,6 +45,38 @@ Action action_of(const Statement& s) {
     return std::visit(Visitor{}, s);
 }
 
+std::optional<std::string> statement_role(const Statement& s, const std::set<std::string>& roles) {
+    auto ours = [&](const std::string& role) -> std::optional<std::string> {
+        if (roles.count(role)) return role;
+        return std::nullopt;
+    };
+    auto one_of = [&](const std::vector<std::string>& roles) -> std::optional<std::string> {
+        std::optional<std::string> found;
+        for (const std::string& role : roles)
+            if (ours(role)) {
+                if (found && *found != role) return std::nullopt;
+                found = role;
+            }
+        return found;
+    };
+    struct Visitor {
+        decltype(ours)& ours_;
+        decltype(one_of)& one_of_;
+        std::optional<std::string> operator()(const CreateRole& x) const { return ours_(x.role); }
+        std::optional<std::string> operator()(const SetLogin& x) const { return ours_(x.role); }
+        std::optional<std::string> operator()(const RemoveLogin& x) const { return ours_(x.role); }
+        std::optional<std::string> operator()(const GrantRoles& x) const { return one_of_(x.members); }
+        std::optional<std::string> operator()(const RevokeRoles& x) const { return one_of_(x.members); }
+        std::optional<std::string> operator()(const GrantPrivileges& x) const { return ours_(x.grantee); }
+        std::optional<std::string> operator()(const RevokePrivileges& x) const { return ours_(x.grantee); }
+        std::optional<std::string> operator()(const CreateSchema& x) const { return ours_(x.owner); }
+        std::optional<std::string> operator()(const AlterOwner& x) const { return ours_(x.owner); }
+        std::optional<std::string> operator()(const DropRole&) const { return std::nullopt; }
+        std::optional<std::string> operator()(const CommentOnRole&) const { return std::nullopt; }
+    };
+    return std::visit(Visitor{ours, one_of}, s);
+}
+
 std::string connect_role_prefix() { return "_pgsr_global_database_connect_"; }
 
 std::string local_role_prefix(Oid database_oid, spec::Kind kind) {
@@ -59,6 +92,30 @@ std::string local_role_prefix(Oid database_oid, spec::Kind kind) {
 std::string intermediate_name_pattern() {
     return "^(_pgsr_global_database_connect_|_pgsr_local_[0-9]+_(schema_usage|schema_create|table_select)_)"
            "[0-9a-f]{8}$";
+}
+
+std::optional<Oid> local_intermediate_database(const std::string& name) {
+    const std::string head = "_pgsr_local_";
+    if (name.compare(0, head.size(), head) != 0) return std::nullopt;
+    std::size_t at = head.size(), digits = 0;
+    std::uint64_t oid = 0;
+    while (at < name.size() && name[at] >= '0' && name[at] <= '9' && digits < 11) {
+        oid = oid * 10 + static_cast<std::uint64_t>(name[at] - '0');
+        ++at;
+        ++digits;
+    }
+    // As the oid's text: no leading zero, at most 4294967295.
+    if (digits == 0 || (digits > 1 && name[head.size()] == '0') || oid > UINT32_MAX) return std::nullopt;
+    if (at >= name.size() || name[at] != '_') return std::nullopt;
+    std::string rest = name.substr(at + 1);
+    for (const char* kind : {"schema_usage_", "schema_create_", "table_select_"}) {
+        std::string k(kind);
+        if (rest.size() != k.size() + 8 || rest.compare(0, k.size(), k) != 0) continue;
+        for (std::size_t i = k.size(); i < rest.size(); ++i)
+            if (!((rest[i] >= '0' && rest[i] <= '9') || (rest[i] >= 'a' && rest[i] <= 'f'))) return std::nullopt;
+        return static_cast<Oid>(oid);
+    }
+    return std::nullopt;
 }
 
 std::string recipient_prefix() { return "_pgsr_owner_"; }
@@ -282,6 +339,7 @@ public:
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_table_owners(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_taking(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) resolve_grants(req_.roles[i], wants[i]);
+        for (std::size_t i = 0; i < req_.roles.size(); ++i) note_cascades(req_.roles[i].name, wants[i]);
         plan_foreign_grants();
         for (std::size_t i = 0; i < req_.roles.size(); ++i) {
             plan_direct_privileges(req_.roles[i].name, wants[i]);
@@ -307,6 +365,8 @@ private:
 
     Standing standing_of(const std::string& role) const {
         if (auto it = snap_.standing.find(role); it != snap_.standing.end()) return it->second;
+        if (snap_.deferred)
+            if (auto st = snap_.deferred->standing(role)) return *st;
         Standing st;
         // A role this plan creates: from 16 on its creator holds ADMIN OPTION on it.
         if (created_.count(role)) st.admin = snap_.server.role_options;
@@ -379,7 +439,8 @@ private:
         if (schema_owner(s) == role)  // an owner may have revoked its own USAGE
             return sc == snap_.schemas.end() || sc->second.owner != role || !sc->second.owner_without_usage;
         if (sc != snap_.schemas.end() && sc->second.owner == role) return false;  // taken from it by this plan
-        return snap_.usage.count({role, s}) || planned_usage_.count({role, s});
+        return snap_.usage.count({role, s}) || planned_usage_.count({role, s}) ||
+               (snap_.deferred && snap_.deferred->usage(role, s));
     }
 
     // The role a statement names as its acting role: none when it is the
@@ -698,6 +759,23 @@ private:
         return keep;
     }
 
+    static std::string ref_key(const ObjectRef& ref) {
+        return std::to_string(static_cast<int>(ref.type)) + " " + ref.schema + "." + ref.name;
+    }
+
+    // An ACL without the entries another statement of the plan removes (see
+    // gone_): in one request, a role must not count them as held, or it would
+    // revoke them again, as a grantor that may have lost the right to (or a
+    // REVOKE that removes nothing), or not grant again one it declares.
+    std::vector<AclEntry> not_taken(const ObjectRef& ref, const std::vector<AclEntry>& acl) const {
+        if (gone_.empty()) return acl;
+        std::vector<AclEntry> out;
+        std::string key = ref_key(ref);
+        for (const AclEntry& e : acl)
+            if (!gone_.count({key, e.grantee, e.grantor, e.privilege})) out.push_back(e);
+        return out;
+    }
+
     // The recipient of what `role` owned: its trusted one, or a new one.
     std::string recipient_of(const std::string& role) {
         if (auto it = recipients_.find(role); it != recipients_.end()) return it->second;
@@ -722,8 +800,10 @@ private:
                           const std::set<std::pair<std::string, std::string>>& keep, const std::string& what) {
         std::map<std::string, PrivilegeSet> by_grantee;
         for (const AclEntry& e : acl)
-            if (e.grantor == role && e.grantee != role && !keep.count({e.grantee, e.privilege}))
+            if (e.grantor == role && e.grantee != role && !keep.count({e.grantee, e.privilege})) {
                 by_grantee[e.grantee].insert(e.privilege);
+                gone_.insert({ref_key(ref), e.grantee, role, e.privilege});
+            }
         for (const auto& [grantee, privs] : by_grantee)
             revoke_on(taking_, revoke_of(sorted(privs), ref, grantee, {}, false, true), role, role, what);
     }
@@ -731,7 +811,10 @@ private:
     void revoke_column_grants_of(const std::string& role, const Relation& rel) {
         std::map<std::string, std::set<std::string>> by_grantee;
         for (const ColumnAclEntry& c : rel.columns)
-            if (c.entry.grantor == role && c.entry.grantee != role) by_grantee[c.entry.grantee].insert(c.column);
+            if (c.entry.grantor == role && c.entry.grantee != role) {
+                by_grantee[c.entry.grantee].insert(c.column);
+                gone_.insert({ref_key(relation_ref(rel)), c.entry.grantee, role, "column " + c.column});
+            }
         for (const auto& [grantee, cols] : by_grantee)
             revoke_on(taking_, revoke_of({"ALL"}, relation_ref(rel), grantee, sorted(cols), false, true), role, role,
                       relation_text(rel));
@@ -939,7 +1022,8 @@ private:
             auto sc = snap_.schemas.find(s);
             bool given_back = sc != snap_.schemas.end() && sc->second.owner == role && schema_owner(s) != role;
             if (sc != snap_.schemas.end() && !given_back)
-                have = regranted(held_by(sc->second.acl, role), sc->second.owner, schema_owner(s));
+                have = regranted(held_by(not_taken(schema_ref(s), sc->second.acl), role), sc->second.owner,
+                                 schema_owner(s));
             if (temporary_create_.count({role, s})) have[schema_owner(s)]["CREATE"] = false;
             auto want = w.schema_direct.find(s);
             static const std::vector<AclEntry> no_acl;
@@ -961,10 +1045,71 @@ private:
             bool preserved = req_.preserve_schemas.count(rel.schema) != 0;
             auto want = w.relation_direct.find(oid);
             reconcile(role, relation_ref(rel), relation_text(rel), owner,
-                      given_back ? ByGrantor{} : regranted(held_by(rel.acl, role), rel.owner, owner),
+                      given_back ? ByGrantor{} : regranted(held_by(not_taken(relation_ref(rel), rel.acl), role),
+                                                           rel.owner, owner),
                       want == w.relation_direct.end() ? none : want->second, rel.acl, !preserved);
             if (!given_back && !preserved && owner != role) revoke_columns(role, rel, owner);
         }
+    }
+
+    // What reconcile() and revoke_columns() will revoke from `role` with
+    // CASCADE, as plan_direct_privileges() plans them, and so remove from
+    // other roles: the entries `role` granted of a privilege it loses, or
+    // loses the grant option of, and, down the chain, those their grantees
+    // granted of it when they hold it with grant option from nobody else;
+    // and the column privileges `role` granted, as it loses all of its own.
+    void note_cascades(const std::string& role, const Wants& w) {
+        auto lose = [&](const ObjectRef& ref, const std::vector<AclEntry>& acl, const PrivilegeSet& want,
+                        const std::string& owner) {
+            std::set<std::pair<std::string, std::string>> lost;  // (grantor, privilege)
+            for (const AclEntry& e : not_taken(ref, acl))
+                if (e.grantee == role && (!want.count(e.privilege) || e.grantable)) lost.insert({role, e.privilege});
+            std::string key = ref_key(ref);
+            for (bool more = true; more;) {
+                more = false;
+                for (const AclEntry& e : acl)
+                    if (lost.count({e.grantor, e.privilege}) && e.grantee != e.grantor &&
+                        gone_.insert({key, e.grantee, e.grantor, e.privilege}).second && e.grantable &&
+                        e.grantee != owner && !grant_option_left(key, acl, e.grantee, e.privilege))
+                        more = lost.insert({e.grantee, e.privilege}).second || more;
+            }
+        };
+        static const PrivilegeSet none;
+        std::set<std::string> schemas;
+        if (auto it = snap_.touched_schemas.find(role); it != snap_.touched_schemas.end()) schemas = it->second;
+        for (const std::string& s : schemas) {
+            auto sc = snap_.schemas.find(s);
+            if (sc == snap_.schemas.end() || sc->second.owner == role || schema_owner(s) == role) continue;
+            auto want = w.schema_direct.find(s);
+            lose(schema_ref(s), sc->second.acl, want == w.schema_direct.end() ? none : want->second, schema_owner(s));
+        }
+        if (auto it = snap_.touched_relations.find(role); it != snap_.touched_relations.end())
+            for (Oid oid : it->second) {
+                auto r = snap_.relations.find(oid);
+                if (r == snap_.relations.end()) continue;
+                const Relation& rel = r->second;
+                std::string owner = relation_owner(oid);
+                if (rel.owner == role || owner == role || req_.preserve_schemas.count(rel.schema)) continue;
+                auto want = w.relation_direct.find(oid);
+                lose(relation_ref(rel), rel.acl, want == w.relation_direct.end() ? none : want->second, owner);
+                std::set<std::string> columns;  // every column privilege of `role` goes
+                for (const ColumnAclEntry& c : rel.columns)
+                    if (c.entry.grantee == role) columns.insert(c.column);
+                for (const ColumnAclEntry& c : rel.columns)
+                    if (c.entry.grantor == role && c.entry.grantee != role && columns.count(c.column))
+                        gone_.insert({ref_key(relation_ref(rel)), c.entry.grantee, role, "column " + c.column});
+            }
+    }
+
+    // Whether `role` still holds `privilege` WITH GRANT OPTION from an entry
+    // no statement of the plan removes.
+    bool grant_option_left(const std::string& key, const std::vector<AclEntry>& acl, const std::string& role,
+                           const std::string& privilege) const {
+        for (const AclEntry& e : acl)
+            if (e.grantee == role && e.privilege == privilege && e.grantable &&
+                !gone_.count({key, e.grantee, e.grantor, e.privilege}))
+                return true;
+        return false;
     }
 
     // Another database's intermediate roles hold nothing here (a copy of that
@@ -995,7 +1140,10 @@ private:
         for (const ColumnAclEntry& c : rel.columns) {
             // After ALTER ... OWNER the old owner's grants are the new owner's.
             const std::string& grantor = c.entry.grantor == rel.owner ? owner : c.entry.grantor;
-            if (c.entry.grantee == role) by_grantor[grantor].insert(c.column);
+            // One another statement removes (see gone_) is not revoked again.
+            if (c.entry.grantee == role &&
+                !gone_.count({ref_key(relation_ref(rel)), c.entry.grantee, c.entry.grantor, "column " + c.column}))
+                by_grantor[grantor].insert(c.column);
             if (c.entry.grantor == role && c.entry.grantee != role) cascade = true;
         }
         for (const auto& [grantor, cols] : by_grantor)
@@ -1237,6 +1385,12 @@ private:
     std::set<std::string> created_, allocated_, created_schemas_;
     std::map<std::string, int> borrowed_;  // role -> Need bits
     std::map<std::string, std::string> recipients_;  // former owner -> recipient
+    // ACL entries that statements of this plan remove as a side effect (a
+    // REVOKE ... CASCADE from their grantor, as the taking phase runs or
+    // another role of the request loses what they were granted with), so
+    // that no role of the request counts them as held: (object, grantee,
+    // grantor, privilege or "column <name>").
+    std::set<std::tuple<std::string, std::string, std::string, std::string>> gone_;
     std::set<std::pair<std::string, std::string>> planned_usage_;  // (role, schema) USAGE granted by this plan
     std::set<std::pair<std::string, std::string>> revoked_usage_;  // ... and revoked by it
     std::map<std::string, std::string> intermediates_by_object_;

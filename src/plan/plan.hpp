@@ -121,6 +121,13 @@ using NameSource = std::function<std::string(const std::string& prefix)>;
 // side of TO/FROM.
 inline constexpr std::size_t kMembershipChunk = 500;
 
+// The role of the request (of `roles`) a statement is about, for sync_many's rows: the
+// role it creates, sets the login of, makes a member, grants to, revokes
+// from or makes an owner; nullopt for a statement about none of the
+// request's roles (an intermediate role made, what the caller borrows) or
+// about several (one GRANT of memberships naming several members).
+std::optional<std::string> statement_role(const Statement& s, const std::set<std::string>& roles);
+
 // Errors in a request that only show once the roles are known (a role
 // declared a member of itself, a role named twice).
 std::optional<spec::Error> validate(const Request& request);
@@ -142,6 +149,10 @@ ObjectType relation_type(char relkind);
 std::string connect_role_prefix();
 std::string local_role_prefix(Oid database_oid, spec::Kind kind);
 std::string intermediate_name_pattern();
+// For the full name of a local intermediate role (one that
+// intermediate_name_pattern matches, "_pgsr_local_<oid>_<kind>_<8 hex>"):
+// the database oid it names, as the oid's text; otherwise nullopt.
+std::optional<Oid> local_intermediate_database(const std::string& name);
 
 // The recipient of what a role owned and no longer may: prefix + 8 hex, and
 // its marker names the former owner by oid.

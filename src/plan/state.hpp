@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -139,6 +140,17 @@ struct Recipient {
     bool trusted = false;  // still plain, with no member: safe to give more to
 };
 
+// Facts that cost privilege checks in the server, worked out only when the
+// planner asks for them: a plan with nothing to change asks for none.  The
+// answers are those the maps below would hold (Snapshot::standing, usage):
+// nullopt / false for a role or schema the read would have left out.
+class Deferred {
+public:
+    virtual ~Deferred() = default;
+    virtual std::optional<Standing> standing(const std::string& role) = 0;
+    virtual bool usage(const std::string& role, const std::string& schema) = 0;
+};
+
 struct Snapshot {
     ServerRules server;
     Caller caller;
@@ -170,6 +182,8 @@ struct Snapshot {
     std::set<std::pair<std::string, std::string>> usage;
     // Each target's recipient of objects taken from it, where one exists.
     std::map<std::string, Recipient> recipients;
+    // Where set, standing and usage are asked of it for what the maps lack.
+    std::shared_ptr<Deferred> deferred;
 
     bool role_exists(const std::string& name) const { return roles.count(name) != 0; }
 };

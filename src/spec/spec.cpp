@@ -255,6 +255,46 @@ std::optional<Error> check_name(std::string_view name, std::string_view what) {
     return std::nullopt;
 }
 
+std::string role_path(std::string_view path, std::string_view role) {
+    return std::string(path) + "[" + quoted(role) + "]";
+}
+
+Result<std::vector<RoleDocument>> parse_roles(std::string_view text, std::string_view path) {
+    if (auto e = check_size(0, text.size(), path)) return *e;
+    WipingResource resource;
+    try {
+        boost::system::error_code ec;
+        json::parse_options options;
+        options.max_depth = kMaxDepth + 1;  // one level for the object of roles
+        json::value root = json::parse(json::string_view(text.data(), text.size()), ec,
+                                       json::storage_ptr(&resource), options);
+        if (ec == json::error::too_deep)
+            return Error{"22023", std::string(path) + ": nested too deeply (more than " +
+                                      std::to_string(kMaxDepth) + " levels in a role's grants)"};
+        if (ec) return Error{"22023", std::string(path) + ": not valid JSON (" + ec.message() + ")"};
+        if (!root.is_object()) fail(std::string(path), "expected a JSON object of role names and their grants");
+        const json::object& roles = root.get_object();
+        if (roles.size() > kMaxRoles)
+            return Error{"54000", std::string(path) + ": too many roles (more than " + std::to_string(kMaxRoles) + ")"};
+        std::vector<RoleDocument> out;
+        for (const auto& member : roles) {
+            std::string name(member.key().data(), member.key().size());
+            std::string rpath = role_path(path, name);
+            check_name_text(rpath, name);
+            if (member.value().is_array() && member.value().get_array().size() > kMaxElements)
+                return check_size(kMaxElements + 1, 0, rpath).value();
+            out.push_back({name, read_document(member.value(), rpath)});
+        }
+        std::sort(out.begin(), out.end(),
+                  [](const RoleDocument& a, const RoleDocument& b) { return a.name < b.name; });
+        for (std::size_t i = 1; i < out.size(); ++i)
+            if (out[i].name == out[i - 1].name) fail(role_path(path, out[i].name), "given twice");
+        return out;
+    } catch (const Invalid& e) {
+        return e.error;
+    }
+}
+
 Result<Document> parse_grants(std::string_view text, std::string_view path) {
     // Too large or too deep is found without building anything.
     if (auto e = check_limits(text, path)) return *e;

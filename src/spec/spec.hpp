@@ -97,6 +97,26 @@ bool may_hold_secret(std::string_view json);
 // messages: "grants" gives "grants[2].schema: expected a string".
 Result<Document> parse_grants(std::string_view json, std::string_view path = "grants");
 
+// One role of a roles document (sync_many): its name and its grants.
+struct RoleDocument {
+    std::string name;
+    Document document;
+};
+
+// A roles document holds at most this many roles.
+inline constexpr std::size_t kMaxRoles = 10000;
+
+// Parses a roles document: a JSON object {"role name": [grants], ...}.
+// `path` names it in messages: "roles" gives
+// 'roles["alice"][2].schema: expected a string'.  Each role's grants are
+// checked as parse_grants() checks a document (and its limits apply to
+// each); the whole text is at most kMaxDocumentBytes and kMaxRoles roles.
+// Roles come back in the order of their names.
+Result<std::vector<RoleDocument>> parse_roles(std::string_view json, std::string_view path = "roles");
+
+// The path of one role's grants in a roles document: roles["alice"].
+std::string role_path(std::string_view path, std::string_view role);
+
 // Checks a role name given as an argument rather than inside the document.
 std::optional<Error> check_name(std::string_view name, std::string_view what);
 

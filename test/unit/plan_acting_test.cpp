@@ -904,19 +904,14 @@ TEST(ActTaking, NothingIsTakenThatTheDocumentOrAnotherRoleDeclares) {
     EXPECT_TRUE(names.prefixes.empty());  // no recipient
 }
 
-// KNOWN: in one request (sync_many), what the former owner granted to
-// another role of the request is revoked as her before the transfer (with
-// CASCADE), but that role's own reconciliation still counts it as held,
-// re-recorded as the recipient's grant.  So:
-//  (1) each of those privileges it does not declare is revoked a second time,
-//      as the recipient, after the transfer: a REVOKE that removes nothing
-//      (what "every REVOKE in the result has really removed what it names"
-//      forbids), with USAGE lent to the recipient for it;
-//  (2) one it does declare is not granted again: the result does not match
-//      the document until the next sync.
+// In one request (sync_many), what the former owner granted to another role
+// of the request is revoked as her before the transfer (with CASCADE); that
+// role's own reconciliation does not count it as held (re-recorded as the
+// recipient's grant), so:
+//  (1) none of those privileges is revoked a second time, as the recipient,
+//      after the transfer (a REVOKE that would remove nothing);
+//  (2) one it declares is granted again, by the new owner.
 TEST(ActTaking, GrantsOfTheFormerOwnerToAnotherRoleOfTheRequestAreHandledOnce) {
-    GTEST_SKIP() << "KNOWN: the former owner's grants to another role of the request are revoked twice, and "
-                    "a declared one is not granted again";
     Snapshot snap = taking_snapshot();
     member_of(snap, "bob");
     snap.usage.insert({"bob", "s"});

@@ -2838,19 +2838,17 @@ TEST(ObjBugs, ColumnPrivilegesAfterAnOwnerChangeAreRevokedAsTheNewOwner) {
 }
 
 
-// KNOWN, not reachable yet: in one request (sync_many), a REVOKE ... CASCADE from one role also
-// removes what it granted to another role of the request, and the planner
-// does not take that into account:
-//  (1) the other role's revoke still runs as the first role (as_role alice)
+// Was a bug (not reachable before sync_many): in one request, a REVOKE ...
+// CASCADE from one role also removes what it granted to another role of the
+// request.  The planner did not take that into account:
+//  (1) the other role's revoke still ran as the first role (as_role alice)
 //      after alice lost the privilege: PostgreSQL refuses it ("permission
 //      denied for table t": alice holds no privilege on t any more) and the
 //      whole sync fails -- or succeeds if bob happens to be listed first;
-//  (2) a privilege the other role declares and holds through that grant is
-//      silently lost, and not granted again: the result does not match the
+//  (2) a privilege the other role declares and holds through that grant was
+//      silently lost, and not granted again: the result did not match the
 //      document until the next sync.
 TEST(ObjBugs, CascadeInOneRequestDoesNotBreakTheOtherRoles) {
-    // Only a multi-role request shows it, and none is possible before sync_many.
-    GTEST_SKIP() << "KNOWN: CASCADE revokes are planned without their effect on other roles of the request";
     Snapshot snap = snapshot();
     add_relation(snap, 100, "s", "t", "owner", 'r', {acl("alice", "SELECT", "owner", true), acl("bob", "SELECT", "alice")});
     snap.touched_relations["alice"] = {100};

@@ -1,0 +1,534 @@
+// Direct catalog reads (see catalogs.hpp).  Each lookup runs under the guard
+// and copies what it found into plain structs (NameData, a palloc'd copy of
+// an ACL or of a scan's tuples) before the syscache entry or the scan is
+// released; the C++ values are built outside the guard.  A scanned catalog
+// stays locked (AccessShareLock) to the end of the transaction, as the
+// queries these reads replace left it: the next scan of it in the same
+// transaction finds the lock already held.
+#include "pg/catalogs.hpp"
+
+#include <cstring>
+#include <set>
+
+#include "pg/compat.hpp"
+#include "pg/guard.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_database.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_shdepend.h"
+#include "catalog/pg_shdescription.h"
+#include "catalog/pg_attribute.h"
+#include "commands/dbcommands.h"
+#include "miscadmin.h"
+#include "storage/lockdefs.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/fmgrprotos.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+}
+
+namespace pgsr::pg::catalogs {
+
+namespace {
+
+// ---------------------------------------------------------------- ACLs
+
+// A copy of an ACL datum (detoasted), or nullptr for NULL.
+Acl* copy_acl(Datum d, bool isnull) noexcept {
+    if (isnull) return nullptr;
+    return DatumGetAclPCopy(d);
+}
+
+// A copy of the ACL column of a syscache entry, which is then released.
+Acl* release_with_acl(int cache, HeapTuple t, AttrNumber column) noexcept {
+    bool isnull = true;
+    Datum d = SysCacheGetAttr(cache, t, column, &isnull);
+    Acl* acl = copy_acl(d, isnull);
+    ReleaseSysCache(t);
+    return acl;
+}
+
+// As aclexplode(): one item per privilege bit of each entry, in order.
+std::vector<AclPrivilege> explode(const Acl* acl) {
+    std::vector<AclPrivilege> out;
+    if (!acl) return out;
+    const ::AclItem* items = ACL_DAT(acl);
+    for (int i = 0; i < ACL_NUM(acl); ++i) {
+        AclMode privs = ACLITEM_GET_PRIVS(items[i]);
+        AclMode options = ACLITEM_GET_GOPTIONS(items[i]);
+        for (int b = 0; b < N_ACL_RIGHTS; ++b) {
+            AclMode bit = static_cast<AclMode>(1) << b;
+            if (!(privs & bit)) continue;
+            const char* name = compat::privilege_name(bit);
+            if (!name) throw UserError("XX000", "pg_sync_roles: unrecognized privilege bit " + std::to_string(b));
+            out.push_back({items[i].ai_grantee, items[i].ai_grantor, name, (options & bit) != 0});
+        }
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- roles
+
+struct RoleData {
+    bool found;
+    ::Oid oid;
+    NameData name;
+    bool superuser, inherit, createrole, createdb, can_login, replication, bypassrls;
+    bool until_null;
+    TimestampTz until;
+};
+
+RoleData role_data(HeapTuple tuple) noexcept {
+    RoleData r{};
+    if (!HeapTupleIsValid(tuple)) return r;
+    auto* f = (Form_pg_authid)GETSTRUCT(tuple);
+    r.found = true;
+    r.oid = f->oid;
+    r.name = f->rolname;
+    r.superuser = f->rolsuper;
+    r.inherit = f->rolinherit;
+    r.createrole = f->rolcreaterole;
+    r.createdb = f->rolcreatedb;
+    r.can_login = f->rolcanlogin;
+    r.replication = f->rolreplication;
+    r.bypassrls = f->rolbypassrls;
+    Datum d = SysCacheGetAttr(AUTHOID, tuple, Anum_pg_authid_rolvaliduntil, &r.until_null);
+    if (!r.until_null) r.until = DatumGetTimestampTz(d);
+    ReleaseSysCache(tuple);
+    return r;
+}
+
+std::optional<Role> to_role(const RoleData& d) {
+    if (!d.found) return std::nullopt;
+    Role r;
+    r.oid = d.oid;
+    r.name = NameStr(d.name);
+    r.superuser = d.superuser;
+    r.inherit = d.inherit;
+    r.createrole = d.createrole;
+    r.createdb = d.createdb;
+    r.can_login = d.can_login;
+    r.replication = d.replication;
+    r.bypassrls = d.bypassrls;
+    if (!d.until_null) r.valid_until = d.until;
+    return r;
+}
+
+// ---------------------------------------------------------------- scans
+
+// The tuples of an index scan, copied: a palloc'd array of heap tuples.
+struct Tuples {
+    HeapTuple* rows;
+    int n;
+};
+
+// Scans `catalog` through `index` with one or two equality keys on oid
+// columns: the index's leading columns, named by their attribute numbers in
+// the catalog.
+struct Key {
+    AttrNumber column;
+    ::Oid value;
+};
+
+Tuples scan(::Oid catalog, ::Oid index, Key first, Key second = {InvalidAttrNumber, InvalidOid}) {
+    return guarded([=]() noexcept {
+        ScanKeyData keys[2];
+        int nkeys = 0;
+        for (Key k : {first, second})
+            if (k.column != InvalidAttrNumber)
+                ScanKeyInit(&keys[nkeys++], k.column, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(k.value));
+        ::Relation rel = table_open(catalog, AccessShareLock);
+        SysScanDesc sd = systable_beginscan(rel, index, true, nullptr, nkeys, keys);
+        Tuples t{nullptr, 0};
+        int size = 0;
+        HeapTuple tuple;
+        while (HeapTupleIsValid(tuple = systable_getnext(sd))) {
+            if (t.n == size) {
+                size = size ? size * 2 : 8;
+                t.rows = t.rows ? (HeapTuple*)repalloc(t.rows, sizeof(HeapTuple) * size)
+                                : (HeapTuple*)palloc(sizeof(HeapTuple) * size);
+            }
+            t.rows[t.n++] = heap_copytuple(tuple);
+        }
+        systable_endscan(sd);
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
+        return t;
+    });
+}
+
+Membership membership(HeapTuple tuple) {
+    auto* f = (Form_pg_auth_members)GETSTRUCT(tuple);
+    return {f->roleid, f->member, f->grantor, f->admin_option, compat::membership_inherit(f),
+            compat::membership_set(f)};
+}
+
+// A has_*_privilege / pg_has_role SQL function, called directly.
+bool text_privilege(PGFunction fn, Datum a, const char* privilege) {
+    return guarded([=]() noexcept { return DatumGetBool(DirectFunctionCall2(fn, a, CStringGetTextDatum(privilege))); });
+}
+
+bool text_privilege3(PGFunction fn, Datum a, Datum b, const char* privilege) {
+    return guarded([=]() noexcept {
+        return DatumGetBool(DirectFunctionCall3(fn, a, b, CStringGetTextDatum(privilege)));
+    });
+}
+
+}  // namespace
+
+void refresh() {
+    guarded([]() noexcept {
+        CommandCounterIncrement();
+        AcceptInvalidationMessages();
+    });
+}
+
+std::optional<Role> role(const std::string& name) {
+    const char* n = name.c_str();
+    return to_role(guarded([n]() noexcept { return role_data(SearchSysCache1(AUTHNAME, CStringGetDatum(n))); }));
+}
+
+std::optional<Role> role(Oid oid) {
+    return to_role(guarded([oid]() noexcept { return role_data(SearchSysCache1(AUTHOID, ObjectIdGetDatum(oid))); }));
+}
+
+std::string role_name(Oid oid) {
+    struct R {
+        bool found;
+        NameData name;
+    };
+    R r = guarded([oid]() noexcept {
+        R out{};
+        HeapTuple t = SearchSysCache1(AUTHOID, ObjectIdGetDatum(oid));
+        if (!HeapTupleIsValid(t)) return out;
+        out.found = true;
+        out.name = ((Form_pg_authid)GETSTRUCT(t))->rolname;
+        ReleaseSysCache(t);
+        return out;
+    });
+    if (!r.found) return "unknown (OID=" + std::to_string(oid) + ")";
+    return NameStr(r.name);
+}
+
+std::optional<std::string> role_password(Oid oid) {
+    char* p = guarded([oid]() noexcept {
+        HeapTuple t = SearchSysCache1(AUTHOID, ObjectIdGetDatum(oid));
+        if (!HeapTupleIsValid(t)) return (char*)nullptr;
+        bool isnull = true;
+        Datum d = SysCacheGetAttr(AUTHOID, t, Anum_pg_authid_rolpassword, &isnull);
+        char* out = isnull ? nullptr : TextDatumGetCString(d);
+        ReleaseSysCache(t);
+        return out;
+    });
+    if (!p) return std::nullopt;
+    std::string out(p);
+    std::memset(p, 0, out.size());
+    return out;
+}
+
+Oid current_user() {
+    return guarded([]() noexcept { return GetUserId(); });
+}
+
+Oid database() { return MyDatabaseId; }
+
+std::string role_setting() {
+    const char* v = guarded([]() noexcept { return (const char*)GetConfigOptionByName("role", nullptr, false); });
+    return v ? v : "";
+}
+
+std::vector<Membership> memberships_of(Oid member) {
+    Tuples t = scan(AuthMemRelationId, AuthMemMemRoleIndexId, {Anum_pg_auth_members_member, member});
+    std::vector<Membership> out;
+    for (int i = 0; i < t.n; ++i) out.push_back(membership(t.rows[i]));
+    return out;
+}
+
+std::vector<Membership> memberships(Oid role, Oid member) {
+    Tuples t = scan(AuthMemRelationId, AuthMemRoleMemIndexId, {Anum_pg_auth_members_roleid, role},
+                    {Anum_pg_auth_members_member, member});
+    std::vector<Membership> out;
+    for (int i = 0; i < t.n; ++i) out.push_back(membership(t.rows[i]));
+    return out;
+}
+
+bool is_member(Oid role, Oid of) {
+    if (role == of) return true;
+    ::Oid owner = guarded([]() noexcept {
+        HeapTuple t = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(MyDatabaseId));
+        if (!HeapTupleIsValid(t)) return InvalidOid;
+        ::Oid dba = ((Form_pg_database)GETSTRUCT(t))->datdba;
+        ReleaseSysCache(t);
+        return dba;
+    });
+    std::vector<Oid> todo{role};
+    std::set<Oid> seen{role};
+    while (!todo.empty()) {
+        Oid r = todo.back();
+        todo.pop_back();
+        std::vector<Oid> up;
+        for (const Membership& m : memberships_of(r)) up.push_back(m.role);
+        // The database's owner is a member of pg_database_owner.
+        if (r == owner) up.push_back(ROLE_PG_DATABASE_OWNER);
+        for (Oid u : up) {
+            if (u == of) return true;
+            if (seen.insert(u).second) todo.push_back(u);
+        }
+    }
+    return false;
+}
+
+namespace {
+// Whether an index scan on one key finds a row (stops at the first).
+bool any_row(::Oid catalog, ::Oid index, Key k) {
+    return guarded([=]() noexcept {
+        ScanKeyData key;
+        ScanKeyInit(&key, k.column, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(k.value));
+        ::Relation rel = table_open(catalog, AccessShareLock);
+        SysScanDesc sd = systable_beginscan(rel, index, true, nullptr, 1, &key);
+        bool found = HeapTupleIsValid(systable_getnext(sd));
+        systable_endscan(sd);
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
+        return found;
+    });
+}
+}  // namespace
+
+bool member_of_any(Oid role) {
+    return any_row(AuthMemRelationId, AuthMemMemRoleIndexId, {Anum_pg_auth_members_member, role});
+}
+bool has_members(Oid role) {
+    return any_row(AuthMemRelationId, AuthMemRoleMemIndexId, {Anum_pg_auth_members_roleid, role});
+}
+
+std::optional<Database> database(const std::string& name) {
+    struct D {
+        bool found;
+        ::Oid oid, owner;
+        Acl* acl;
+    };
+    const char* n = name.c_str();
+    D d = guarded([n]() noexcept {
+        D out{};
+        ::Oid oid = get_database_oid(n, true);
+        if (!OidIsValid(oid)) return out;
+        HeapTuple t = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(oid));
+        if (!HeapTupleIsValid(t)) return out;
+        out.found = true;
+        out.oid = oid;
+        out.owner = ((Form_pg_database)GETSTRUCT(t))->datdba;
+        out.acl = release_with_acl(DATABASEOID, t, Anum_pg_database_datacl);
+        return out;
+    });
+    if (!d.found) return std::nullopt;
+    return Database{d.oid, d.owner, explode(d.acl)};
+}
+
+bool database_exists(Oid oid) {
+    return guarded([oid]() noexcept { return SearchSysCacheExists1(DATABASEOID, ObjectIdGetDatum(oid)); });
+}
+
+namespace {
+struct NamespaceData {
+    bool found;
+    ::Oid oid, owner;
+    NameData name;
+    Acl* acl;
+};
+
+NamespaceData namespace_data(HeapTuple t) noexcept {
+    NamespaceData out{};
+    if (!HeapTupleIsValid(t)) return out;
+    auto* f = (Form_pg_namespace)GETSTRUCT(t);
+    out.found = true;
+    out.oid = f->oid;
+    out.owner = f->nspowner;
+    out.name = f->nspname;
+    out.acl = release_with_acl(NAMESPACEOID, t, Anum_pg_namespace_nspacl);
+    return out;
+}
+
+std::optional<Namespace> to_namespace(const NamespaceData& d) {
+    if (!d.found) return std::nullopt;
+    return Namespace{d.oid, NameStr(d.name), d.owner, explode(d.acl)};
+}
+}  // namespace
+
+std::optional<Namespace> namespace_by_name(const std::string& name) {
+    const char* n = name.c_str();
+    return to_namespace(
+        guarded([n]() noexcept { return namespace_data(SearchSysCache1(NAMESPACENAME, CStringGetDatum(n))); }));
+}
+
+std::optional<Namespace> namespace_by_oid(Oid oid) {
+    return to_namespace(
+        guarded([oid]() noexcept { return namespace_data(SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(oid))); }));
+}
+
+std::optional<Relation> relation(Oid oid) {
+    struct R {
+        bool found;
+        ::Oid nsp, owner;
+        NameData name;
+        char kind, persistence;
+        Acl* acl;
+    };
+    R r = guarded([oid]() noexcept {
+        R out{};
+        HeapTuple t = SearchSysCache1(RELOID, ObjectIdGetDatum(oid));
+        if (!HeapTupleIsValid(t)) return out;
+        auto* f = (Form_pg_class)GETSTRUCT(t);
+        out.found = true;
+        out.nsp = f->relnamespace;
+        out.owner = f->relowner;
+        out.name = f->relname;
+        out.kind = f->relkind;
+        out.persistence = f->relpersistence;
+        out.acl = release_with_acl(RELOID, t, Anum_pg_class_relacl);
+        return out;
+    });
+    if (!r.found) return std::nullopt;
+    return Relation{oid, r.nsp, NameStr(r.name), r.kind, r.persistence, r.owner, explode(r.acl)};
+}
+
+std::optional<Oid> relation_oid(Oid namespace_oid, const std::string& name) {
+    const char* n = name.c_str();
+    ::Oid oid = guarded([n, namespace_oid]() noexcept {
+        return GetSysCacheOid2(RELNAMENSP, Anum_pg_class_oid, CStringGetDatum(n), ObjectIdGetDatum(namespace_oid));
+    });
+    if (!OidIsValid(oid)) return std::nullopt;
+    return oid;
+}
+
+std::vector<ColumnAcl> column_acls(Oid relation) {
+    struct C {
+        NameData name;
+        Acl* acl;
+    };
+    struct Cs {
+        C* cols;
+        int n;
+    };
+    Cs cs = guarded([relation]() noexcept {
+        ScanKeyData keys[2];
+        ScanKeyInit(&keys[0], Anum_pg_attribute_attrelid, BTEqualStrategyNumber, F_OIDEQ,
+                    ObjectIdGetDatum(relation));
+        ScanKeyInit(&keys[1], Anum_pg_attribute_attnum, BTGreaterStrategyNumber, F_INT2GT, Int16GetDatum(0));
+        ::Relation rel = table_open(AttributeRelationId, AccessShareLock);
+        SysScanDesc sd = systable_beginscan(rel, AttributeRelidNumIndexId, true, nullptr, 2, keys);
+        Cs out{nullptr, 0};
+        int size = 0;
+        HeapTuple tuple;
+        while (HeapTupleIsValid(tuple = systable_getnext(sd))) {
+            bool isnull = true;
+            Datum acl = heap_getattr(tuple, Anum_pg_attribute_attacl, RelationGetDescr(rel), &isnull);
+            if (isnull) continue;
+            if (out.n == size) {
+                size = size ? size * 2 : 8;
+                out.cols = out.cols ? (C*)repalloc(out.cols, sizeof(C) * size) : (C*)palloc(sizeof(C) * size);
+            }
+            out.cols[out.n].name = ((Form_pg_attribute)GETSTRUCT(tuple))->attname;
+            out.cols[out.n].acl = copy_acl(acl, false);
+            ++out.n;
+        }
+        systable_endscan(sd);
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
+        return out;
+    });
+    std::vector<ColumnAcl> out;
+    for (int i = 0; i < cs.n; ++i)
+        for (AclPrivilege& item : explode(cs.cols[i].acl)) out.push_back({NameStr(cs.cols[i].name), std::move(item)});
+    return out;
+}
+
+std::vector<SharedDependency> role_dependencies(Oid role) {
+    Tuples t = scan(SharedDependRelationId, SharedDependReferenceIndexId,
+                    {Anum_pg_shdepend_refclassid, AuthIdRelationId}, {Anum_pg_shdepend_refobjid, role});
+    std::vector<SharedDependency> out;
+    for (int i = 0; i < t.n; ++i) {
+        auto* f = (Form_pg_shdepend)GETSTRUCT(t.rows[i]);
+        out.push_back({f->dbid, f->classid, f->objid});
+    }
+    return out;
+}
+
+std::vector<Oid> owned_relations(Oid relation) {
+    Tuples t = scan(DependRelationId, DependReferenceIndexId, {Anum_pg_depend_refclassid, RelationRelationId},
+                    {Anum_pg_depend_refobjid, relation});
+    std::vector<Oid> out;
+    for (int i = 0; i < t.n; ++i) {
+        auto* f = (Form_pg_depend)GETSTRUCT(t.rows[i]);
+        if (f->classid == RelationRelationId && (f->deptype == DEPENDENCY_AUTO || f->deptype == DEPENDENCY_INTERNAL))
+            out.push_back(f->objid);
+    }
+    return out;
+}
+
+bool owned_by_relation(Oid relation) {
+    Tuples t = scan(DependRelationId, DependDependerIndexId, {Anum_pg_depend_classid, RelationRelationId},
+                    {Anum_pg_depend_objid, relation});
+    for (int i = 0; i < t.n; ++i) {
+        auto* f = (Form_pg_depend)GETSTRUCT(t.rows[i]);
+        if (f->refclassid == RelationRelationId &&
+            (f->deptype == DEPENDENCY_AUTO || f->deptype == DEPENDENCY_INTERNAL))
+            return true;
+    }
+    return false;
+}
+
+std::optional<std::string> role_comment(Oid role) {
+    char* s = guarded([role]() noexcept {
+        ScanKeyData keys[2];
+        ScanKeyInit(&keys[0], Anum_pg_shdescription_objoid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(role));
+        ScanKeyInit(&keys[1], Anum_pg_shdescription_classoid, BTEqualStrategyNumber, F_OIDEQ,
+                    ObjectIdGetDatum(AuthIdRelationId));
+        ::Relation rel = table_open(SharedDescriptionRelationId, AccessShareLock);
+        SysScanDesc sd = systable_beginscan(rel, SharedDescriptionObjIndexId, true, nullptr, 2, keys);
+        char* out = nullptr;
+        HeapTuple tuple = systable_getnext(sd);
+        if (HeapTupleIsValid(tuple)) {
+            bool isnull = true;
+            Datum d = heap_getattr(tuple, Anum_pg_shdescription_description, RelationGetDescr(rel), &isnull);
+            if (!isnull) out = TextDatumGetCString(d);
+        }
+        systable_endscan(sd);
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
+        return out;
+    });
+    if (!s) return std::nullopt;
+    return std::string(s);
+}
+
+Oid class_catalog() { return RelationRelationId; }
+Oid namespace_catalog() { return NamespaceRelationId; }
+
+bool pg_has_role(Oid role, const char* privilege) {
+    return text_privilege(pg_has_role_id, ObjectIdGetDatum(role), privilege);
+}
+bool pg_has_role(Oid user, Oid role, const char* privilege) {
+    return text_privilege3(pg_has_role_id_id, ObjectIdGetDatum(user), ObjectIdGetDatum(role), privilege);
+}
+bool has_schema_privilege(Oid schema, const char* privilege) {
+    return text_privilege(has_schema_privilege_id, ObjectIdGetDatum(schema), privilege);
+}
+bool has_schema_privilege(Oid user, Oid schema, const char* privilege) {
+    return text_privilege3(has_schema_privilege_id_id, ObjectIdGetDatum(user), ObjectIdGetDatum(schema), privilege);
+}
+bool can_read_authid() {
+    return text_privilege(has_table_privilege_id, ObjectIdGetDatum(AuthIdRelationId), "SELECT");
+}
+
+}  // namespace pgsr::pg::catalogs

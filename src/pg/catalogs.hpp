@@ -1,0 +1,154 @@
+// Direct reads of the system catalogs, for catalog/: each a syscache lookup
+// or a scan of one catalog index, never a query.  A catalog read through SPI
+// costs an executor start, a plan that may not be the index the read needs
+// (a kept generic plan is chosen on the catalogs' statistics, and seq-scans
+// pg_auth_members when those are stale), and the parse of its result; these
+// cost a hash probe or an index descent each.  Each returns plain C++ values.
+// No PostgreSQL header here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgsr::pg::catalogs {
+
+using Oid = std::uint32_t;
+
+// Makes the next reads see what other transactions committed (syscache
+// invalidations) and what this one did (a new command).  Called once
+// before each catalog pass.
+void refresh();
+
+struct Role {
+    Oid oid = 0;
+    std::string name;
+    bool superuser = false;
+    bool inherit = true;
+    bool createrole = false;
+    bool createdb = false;
+    bool can_login = false;
+    bool replication = false;
+    bool bypassrls = false;
+    std::optional<std::int64_t> valid_until;  // TimestampTz; nullopt: NULL (forever)
+
+    // NOLOGIN and none of the attributes that give rights by themselves.
+    bool no_attributes() const {
+        return !(can_login || superuser || createrole || createdb || replication || bypassrls);
+    }
+};
+
+std::optional<Role> role(const std::string& name);
+std::optional<Role> role(Oid oid);
+// pg_get_userbyid: the name, or "unknown (OID=n)".
+std::string role_name(Oid oid);
+// The stored password (pg_authid.rolpassword), if any.
+std::optional<std::string> role_password(Oid oid);
+
+// The current user (CURRENT_USER), the database, the "role" setting as
+// current_setting('role') shows it.
+Oid current_user();
+Oid database();
+std::string role_setting();
+
+// One pg_auth_members row.  Before 16 a membership has one row and both
+// options are true.
+struct Membership {
+    Oid role = 0;
+    Oid member = 0;
+    Oid grantor = 0;
+    bool admin = false;
+    bool inherit = true;
+    bool set = true;
+};
+// The rows whose member is `member` (index on member).
+std::vector<Membership> memberships_of(Oid member);
+// The rows of `member` in `role` (index on role, member).
+std::vector<Membership> memberships(Oid role, Oid member);
+// Whether `role` is a member of `of`, directly or through other roles, as
+// pg_has_role(role, of, 'MEMBER') says for a role that is not a superuser.
+// Walks up from `role` through the index on member: its cost is that of
+// `role`'s memberships, not of the roles the server has looked at before
+// (pg_has_role would fill one syscache list per role asked about, and 15
+// searches those lists one by one).
+bool is_member(Oid role, Oid of);
+// Whether `role` is a member of any role / has any member.
+bool member_of_any(Oid role);
+bool has_members(Oid role);
+
+// One privilege of one ACL entry, as aclexplode() returns it.
+struct AclPrivilege {
+    Oid grantee = 0;  // 0: PUBLIC
+    Oid grantor = 0;
+    std::string privilege;  // "SELECT", "USAGE", ...
+    bool grantable = false;
+};
+
+struct Database {
+    Oid oid = 0;
+    Oid owner = 0;
+    std::vector<AclPrivilege> acl;  // empty when datacl is NULL
+};
+std::optional<Database> database(const std::string& name);
+bool database_exists(Oid oid);
+
+struct Namespace {
+    Oid oid = 0;
+    std::string name;
+    Oid owner = 0;
+    std::vector<AclPrivilege> acl;
+};
+std::optional<Namespace> namespace_by_name(const std::string& name);
+std::optional<Namespace> namespace_by_oid(Oid oid);
+
+struct Relation {
+    Oid oid = 0;
+    Oid namespace_oid = 0;
+    std::string name;
+    char relkind = 'r';
+    char persistence = 'p';
+    Oid owner = 0;
+    std::vector<AclPrivilege> acl;
+};
+std::optional<Relation> relation(Oid oid);
+std::optional<Oid> relation_oid(Oid namespace_oid, const std::string& name);
+
+struct ColumnAcl {
+    std::string column;
+    AclPrivilege item;
+};
+// Privileges on the relation's columns (attnum > 0, attacl not NULL).
+std::vector<ColumnAcl> column_acls(Oid relation);
+
+// pg_shdepend rows referring to a role: what it owns or is named in the ACL
+// of, in any database (dbid 0: shared objects).
+struct SharedDependency {
+    Oid dbid = 0;
+    Oid classid = 0;
+    Oid objid = 0;
+};
+std::vector<SharedDependency> role_dependencies(Oid role);
+
+// pg_depend rows referring to a relation, from another relation, of type
+// automatic or internal: the sequences its columns own.
+std::vector<Oid> owned_relations(Oid relation);
+// Whether a relation depends so on another relation (a sequence owned by a
+// column).
+bool owned_by_relation(Oid relation);
+
+// shobj_description(role, 'pg_authid').
+std::optional<std::string> role_comment(Oid role);
+
+// Catalog OIDs of pg_class and pg_namespace, as in pg_shdepend.classid.
+Oid class_catalog();
+Oid namespace_catalog();
+
+// Privilege checks, as the SQL functions of the same names.
+bool pg_has_role(Oid role, const char* privilege);              // the current user
+bool pg_has_role(Oid user, Oid role, const char* privilege);
+bool has_schema_privilege(Oid schema, const char* privilege);  // the current user
+bool has_schema_privilege(Oid user, Oid schema, const char* privilege);
+bool can_read_authid();  // has_table_privilege('pg_authid', 'SELECT')
+
+}  // namespace pgsr::pg::catalogs

@@ -1,0 +1,150 @@
+// Snapshot::deferred: the caller's standing towards roles and the roles'
+// USAGE of schemas, asked only when the planner needs them.  A plan made
+// with them deferred is the plan made with them in the maps, and a plan with
+// nothing to change asks for none of them (so that a sync with nothing to do
+// runs no privilege check in the server).
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "plan/plan.hpp"
+
+namespace {
+
+using namespace pgsr::plan;
+namespace spec = pgsr::spec;
+
+// Answers from maps, counting the questions.
+class Answers : public Deferred {
+public:
+    std::map<std::string, Standing> standing_;
+    std::set<std::pair<std::string, std::string>> usage_;
+    int asked = 0;
+
+    std::optional<Standing> standing(const std::string& role) override {
+        ++asked;
+        auto it = standing_.find(role);
+        if (it == standing_.end()) return std::nullopt;
+        return it->second;
+    }
+    bool usage(const std::string& role, const std::string& schema) override {
+        ++asked;
+        return usage_.count({role, schema}) != 0;
+    }
+};
+
+// The same snapshot with standing and usage moved to a Deferred.
+std::pair<Snapshot, std::shared_ptr<Answers>> deferred(Snapshot snap) {
+    auto answers = std::make_shared<Answers>();
+    answers->standing_ = std::move(snap.standing);
+    answers->usage_ = std::move(snap.usage);
+    snap.standing.clear();
+    snap.usage.clear();
+    snap.deferred = answers;
+    return {std::move(snap), answers};
+}
+
+spec::Grant grant(spec::Kind kind, std::size_t index) {
+    spec::Grant g;
+    g.kind = kind;
+    g.index = index;
+    return g;
+}
+
+Request request(const std::string& role, std::vector<spec::Grant> grants) {
+    Request r;
+    DesiredRole d;
+    d.name = role;
+    d.grants = std::move(grants);
+    r.roles.push_back(std::move(d));
+    return r;
+}
+
+// "alice" holds SELECT on s.t directly, granted by "grantor" and "owner";
+// the caller "admin" is a member of both and may use schema s.
+Snapshot snapshot() {
+    Snapshot s;
+    s.server = ServerRules{false, false};
+    s.caller.name = "admin";
+    s.caller.createrole = true;
+    s.database_oid = 16384;
+    s.roles["alice"].oid = 16401;
+    Schema sc;
+    sc.oid = 2200;
+    sc.owner = "owner";
+    s.schemas["s"] = sc;
+    s.usage = {{"admin", "s"}, {"grantor", "s"}, {"alice", "s"}};
+    for (const char* r : {"owner", "grantor"}) {
+        s.standing[r].can_set = true;
+        s.standing[r].has_privileges = true;
+        s.standing[r].direct_member = true;
+    }
+    Relation rel;
+    rel.oid = 100;
+    rel.schema = "s";
+    rel.name = "t";
+    rel.owner = "owner";
+    rel.acl = {{"alice", "owner", "SELECT", false}, {"alice", "grantor", "INSERT", false}};
+    s.relations[100] = rel;
+    s.relation_by_name[{"s", "t"}] = 100;
+    s.touched_relations["alice"] = {100};
+    return s;
+}
+
+std::vector<std::string> shown(const Plan& p) {
+    std::vector<std::string> out;
+    for (const Statement& s : p.statements) out.push_back(action_name(action_of(s)));
+    if (p.error) out.push_back("error " + p.error->sqlstate + " " + p.error->message);
+    return out;
+}
+
+Plan plan(const Request& req, const Snapshot& snap) {
+    int n = 0;
+    return make_plan(req, snap, [&n](const std::string& prefix) { return prefix + std::to_string(++n); });
+}
+
+spec::Grant direct_select(std::size_t index) {
+    spec::Grant g = grant(spec::Kind::table_select, index);
+    g.schema = "s";
+    g.table = "t";
+    g.direct = true;
+    return g;
+}
+
+TEST(Deferred, GivesThePlanTheMapsGive) {
+    for (bool keep_select : {false, true}) {
+        Request req = request("alice", keep_select ? std::vector<spec::Grant>{direct_select(0)} : std::vector<spec::Grant>{});
+        Snapshot eager = snapshot();
+        auto [lazy, answers] = deferred(snapshot());
+        Plan a = plan(req, eager), b = plan(req, lazy);
+        EXPECT_FALSE(a.statements.empty());
+        EXPECT_EQ(shown(a), shown(b));
+        EXPECT_GT(answers->asked, 0);
+    }
+}
+
+TEST(Deferred, APlanWithNothingToChangeAsksNothing) {
+    Snapshot snap = snapshot();
+    snap.relations[100].acl = {{"alice", "owner", "SELECT", false}};
+    auto [lazy, answers] = deferred(snap);
+    Plan p = plan(request("alice", {direct_select(0)}), lazy);
+    EXPECT_TRUE(p.statements.empty()) << testing::PrintToString(shown(p));
+    EXPECT_FALSE(p.error);
+    EXPECT_EQ(answers->asked, 0);
+}
+
+TEST(Deferred, ADeferredThatKnowsNothingChangesNothing) {
+    Snapshot snap = snapshot();
+    auto answers = std::make_shared<Answers>();
+    snap.deferred = answers;
+    Plan with = plan(request("alice", {}), snap);
+    snap.deferred.reset();
+    Plan without = plan(request("alice", {}), snap);
+    EXPECT_EQ(shown(with), shown(without));
+}
+
+}  // namespace
