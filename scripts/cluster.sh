@@ -5,7 +5,9 @@
 #
 # initdb refuses to run as root, so as root the server runs as the postgres
 # OS user.  Unix socket: trust.  TCP on 127.0.0.1: scram-sha-256 only, so
-# tests can check real password logins.
+# tests can check real password logins.  pg_cron, where it is installed, is
+# loaded (its metadata in the postgres database, as on managed services), and
+# its jobs connect over the Unix socket.
 
 PG_BINDIR="${PG_BINDIR:-$(${PG_CONFIG:-pg_config} --bindir)}"
 
@@ -34,6 +36,8 @@ cluster_start() {
     as_server_user "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth-local=trust \
         --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 || {
         cat "$CLUSTER_DIR/initdb.log"; return 1; }
+    local preload=''
+    [ -f "$(${PG_CONFIG:-pg_config} --pkglibdir)/pg_cron.so" ] && preload=pg_cron
     cat >>"$CLUSTER_DIR/data/postgresql.conf" <<CONF
 port = $PGPORT
 listen_addresses = '127.0.0.1'
@@ -41,7 +45,8 @@ unix_socket_directories = '$CLUSTER_DIR'
 password_encryption = 'scram-sha-256'
 max_connections = 60
 fsync = off
-shared_preload_libraries = ''
+shared_preload_libraries = '$preload'
+cron.host = '$CLUSTER_DIR'
 log_min_messages = warning
 log_statement = 'ddl'
 CONF

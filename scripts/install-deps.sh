@@ -10,6 +10,7 @@ set -euo pipefail
 BUILD=(
     build-essential g++ make                 # the module is C++17
     postgresql-15 postgresql-server-dev-15   # server, headers, PGXS, pg_regress, pg_isolation_regress
+    postgresql-15-cron                       # pg_cron, for the cron suite (test/cron)
     libboost-json1.81-dev                    # the grants document parser (header-only use)
     libgtest-dev                             # unit tests
     clang libclang-rt-14-dev                 # libFuzzer, for the parser's fuzzer

@@ -37,7 +37,9 @@ SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_lg', '[]');
 \c - :su
 SELECT rolpassword IS NULL AS no_password FROM pg_authid WHERE rolname = 'regress_pgsr_lg';
 
--- A SCRAM secret is stored as given.
+-- A SCRAM secret is stored as given.  (The model role's password is one
+-- whatever the server's password_encryption.)
+SET password_encryption = 'scram-sha-256';
 CREATE ROLE regress_pgsr_lg_model PASSWORD 'from a model role';
 SELECT rolpassword AS secret FROM pg_authid WHERE rolname = 'regress_pgsr_lg_model' \gset
 \c - regress_pgsr_admin

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite of pg_sync_roles on every PostgreSQL version tested:
 #   unit (GoogleTest), fuzz (libFuzzer, bounded), regress (pg_regress, as a
-#   non-superuser caller), isolation (pg_isolation_regress), login (TCP).
+#   non-superuser caller), isolation (pg_isolation_regress), login (TCP),
+#   cron (pg_cron jobs).
 # 15 runs here, on Debian 12's packages; 17 and 18 each in a chroot of the
 # Debian suite that packages it (trixie, forky), made by debootstrap and
 # cached (scripts/chroot.sh), where this same script runs for that version.
@@ -12,7 +13,7 @@
 #   test/run.sh [suite ...]      default: all suites
 #   PG_VERSIONS="15 17"          the versions to test (default: 15 17 18)
 #   PGSR_SERVER_VERSIONS="15"    the versions the server suites (regress,
-#                                isolation, login, model) run on (default:
+#                                isolation, login, cron, model) run on (default:
 #                                every version tested; the others get the
 #                                build, unit and fuzz only)
 #   FUZZ_SECONDS=20              time given to the fuzzer
@@ -25,7 +26,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login ${PGSR_MODEL_SUITE-})
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login cron ${PGSR_MODEL_SUITE-})
 HOST_VERSION=15     # what this machine's Debian (12) packages
 
 passed=0
@@ -96,10 +97,11 @@ suite_isolation() {
     pg_regress_counts "$out" "$ROOT/test/isolation/regression.diffs"
 }
 
-suite_login() {
-    section "logins over TCP (scram-sha-256)"
+# A suite in a shell script that checks the server log and prints
+# "N passed, N failed" last.
+suite_script() {
     local out
-    out=$(SERVER_LOG="$CLUSTER_DIR/server.log" bash test/login/run.sh 2>&1)
+    out=$(SERVER_LOG="$CLUSTER_DIR/server.log" bash "$1" 2>&1)
     echo "$out"
     local last p f
     last=$(tail -1 <<<"$out")
@@ -107,6 +109,9 @@ suite_login() {
     f=$(grep -oP '[0-9]+(?= failed)' <<<"$last")
     if [ -z "$p" ]; then count 0 1; else count "$p" "$f"; fi
 }
+
+suite_login() { section "logins over TCP (scram-sha-256)"; suite_script test/login/run.sh; }
+suite_cron() { section "pg_cron schedules (test/cron)"; suite_script test/cron/run.sh; }
 
 suite_model() {
     section "model-based random test (${MODEL_SECONDS:-60}s; test/model)"
@@ -166,7 +171,7 @@ run_here() {
 
     local s needs_server=0
     for s in "${SUITES[@]}"; do
-        case $s in regress|isolation|login|model) needs_server=1 ;; esac
+        case $s in regress|isolation|login|cron|model) needs_server=1 ;; esac
     done
     if [ $needs_server = 1 ]; then
         section "throwaway cluster"
@@ -181,7 +186,7 @@ run_here() {
 
     for s in "${SUITES[@]}"; do
         case $s in
-            unit|fuzz|regress|isolation|login|model) t=$SECONDS; "suite_$s"; echo "($((SECONDS - t)) s)" ;;
+            unit|fuzz|regress|isolation|login|cron|model) t=$SECONDS; "suite_$s"; echo "($((SECONDS - t)) s)" ;;
             *) echo "unknown suite: $s"; count 0 1 ;;
         esac
     done
@@ -204,8 +209,8 @@ read -r -a VERSIONS <<<"${PG_VERSIONS:-15 17 18}"
 [ ${#VERSIONS[@]} -gt 0 ] || { echo "PG_VERSIONS is empty"; echo "0 passed, 1 failed"; exit 1; }
 for s in "${SUITES[@]}"; do
     case $s in
-        unit|fuzz|regress|isolation|login|model) ;;
-        *) echo "unknown suite: $s (unit fuzz regress isolation login model)"; echo "0 passed, 1 failed"; exit 1 ;;
+        unit|fuzz|regress|isolation|login|cron|model) ;;
+        *) echo "unknown suite: $s (unit fuzz regress isolation login cron model)"; echo "0 passed, 1 failed"; exit 1 ;;
     esac
 done
 
