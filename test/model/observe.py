@@ -5,7 +5,7 @@ effective access of chosen roles as PostgreSQL computes it
 import re
 from dataclasses import dataclass, field
 
-from universe import DB, OTHER_DB
+from universe import CALLER, DB, OTHER_DB
 
 REL_PRIVS = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
 SEQ_PRIVS = ["SELECT", "UPDATE", "USAGE"]
@@ -156,10 +156,17 @@ def read_state(cur, superuser=True):
           FROM pg_roles r
          WHERE r.rolname LIKE 'mdl\\_%%' OR r.rolname LIKE '\\_pgsr\\_%%'""", {"db": db_oid})
     roles = {r[0]: Role(*r) for r in cur.fetchall()}
+    # From 16 on CREATE ROLE gives its creator ADMIN OPTION on the new role,
+    # with neither INHERIT nor SET: the caller's row of that kind is what
+    # PostgreSQL does for every CREATE ROLE by hand, and is not observed.
+    cur.execute("SELECT current_setting('server_version_num')::int >= 160000")
+    creator_rows = ("AND NOT (m.rolname = %(caller)s AND a.admin_option AND NOT a.inherit_option"
+                    " AND NOT a.set_option)" if cur.fetchone()[0] else "")
     cur.execute("""
         SELECT m.rolname::text, g.rolname::text, a.admin_option
           FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member JOIN pg_roles g ON g.oid = a.roleid
-         WHERE m.rolname LIKE 'mdl\\_%' OR m.rolname LIKE '\\_pgsr\\_%'""")
+         WHERE (m.rolname LIKE 'mdl\\_%%' OR m.rolname LIKE '\\_pgsr\\_%%') """ + creator_rows,
+                {"caller": CALLER})
     for member, group, admin in cur.fetchall():
         roles[member].member_of[group] = admin
     if superuser:
