@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -167,6 +168,61 @@ std::string object_key(const spec::Grant& g) {
 
 }  // namespace
 
+namespace {
+
+std::string quoted_chain(const std::vector<std::string>& roles) {
+    std::string out;
+    for (const std::string& r : roles) out += (out.empty() ? "\"" : " -> \"") + r + "\"";
+    return out;
+}
+
+// Roles of one request declared members of each other, directly or through
+// other roles of the request: PostgreSQL would refuse the GRANT that closes
+// the circle half way through the call.  Found up front, naming the element
+// that closes it.  (Memberships of roles outside the request are not
+// declared here: a circle through one of them fails as it would by hand.)
+std::optional<spec::Error> membership_cycle(const Request& request) {
+    struct Edge {
+        std::string role;
+        std::size_t index;
+    };
+    std::map<std::string, const DesiredRole*> declared;
+    for (const DesiredRole& role : request.roles) declared.emplace(role.name, &role);
+    std::map<std::string, std::vector<Edge>> edges;
+    for (const DesiredRole& role : request.roles)
+        for (const spec::Grant& g : role.grants)
+            if (g.kind == spec::Kind::role_membership && declared.count(g.role))
+                edges[role.name].push_back({g.role, g.index});
+    enum class Mark { none, open, done };
+    std::map<std::string, Mark> mark;
+    std::vector<std::string> path;  // the roles being walked, each a member of the next
+    std::optional<spec::Error> found;
+    std::function<void(const std::string&)> walk = [&](const std::string& role) {
+        mark[role] = Mark::open;
+        path.push_back(role);
+        for (const Edge& e : edges[role]) {
+            if (found) return;
+            Mark m = mark[e.role];
+            if (m == Mark::open) {
+                std::vector<std::string> circle(std::find(path.begin(), path.end(), e.role), path.end());
+                circle.push_back(e.role);
+                const DesiredRole& from = *declared.at(role);
+                found = spec::Error{"22023", spec::element_path(from.path, e.index) + ".role: roles of one request " +
+                                                 "cannot be members of each other: " + quoted_chain(circle)};
+                return;
+            }
+            if (m == Mark::none) walk(e.role);
+        }
+        path.pop_back();
+        mark[role] = Mark::done;
+    };
+    for (const DesiredRole& role : request.roles)
+        if (!found && mark[role.name] == Mark::none) walk(role.name);
+    return found;
+}
+
+}  // namespace
+
 std::optional<spec::Error> validate(const Request& request) {
     std::set<std::string> seen;
     std::map<std::string, std::string> owners;  // object -> role declaring it owns it
@@ -188,7 +244,7 @@ std::optional<spec::Error> validate(const Request& request) {
                                                 it->second + "\" and \"" + role.name + "\""};
         }
     }
-    return std::nullopt;
+    return membership_cycle(request);
 }
 
 namespace {
