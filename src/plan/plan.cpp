@@ -7,11 +7,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 
 namespace pgsr::plan {
 
@@ -186,39 +186,53 @@ std::optional<spec::Error> membership_cycle(const Request& request) {
         std::string role;
         std::size_t index;
     };
-    std::map<std::string, const DesiredRole*> declared;
+    std::unordered_map<std::string, const DesiredRole*> declared;
     for (const DesiredRole& role : request.roles) declared.emplace(role.name, &role);
-    std::map<std::string, std::vector<Edge>> edges;
+    std::unordered_map<std::string, std::vector<Edge>> edges;
     for (const DesiredRole& role : request.roles)
         for (const spec::Grant& g : role.grants)
             if (g.kind == spec::Kind::role_membership && declared.count(g.role))
                 edges[role.name].push_back({g.role, g.index});
     enum class Mark { none, open, done };
-    std::map<std::string, Mark> mark;
-    std::vector<std::string> path;  // the roles being walked, each a member of the next
-    std::optional<spec::Error> found;
-    std::function<void(const std::string&)> walk = [&](const std::string& role) {
-        mark[role] = Mark::open;
-        path.push_back(role);
-        for (const Edge& e : edges[role]) {
-            if (found) return;
-            Mark m = mark[e.role];
-            if (m == Mark::open) {
-                std::vector<std::string> circle(std::find(path.begin(), path.end(), e.role), path.end());
-                circle.push_back(e.role);
-                const DesiredRole& from = *declared.at(role);
-                found = spec::Error{"22023", spec::element_path(from.path, e.index) + ".role: roles of one request " +
-                                                 "cannot be members of each other: " + quoted_chain(circle)};
-                return;
+    std::unordered_map<std::string, Mark> mark;
+    // Walked without recursion (a chain may be thousands of roles long):
+    // the roles being walked, each a member of the next, and where each is
+    // in its list of edges.
+    std::vector<std::pair<std::string, std::size_t>> path;
+    for (const DesiredRole& start : request.roles) {
+        if (mark[start.name] != Mark::none) continue;
+        mark[start.name] = Mark::open;
+        path.push_back({start.name, 0});
+        while (!path.empty()) {
+            auto& [role, next] = path.back();
+            const std::vector<Edge>& out = edges[role];
+            if (next == out.size()) {
+                mark[role] = Mark::done;
+                path.pop_back();
+                continue;
             }
-            if (m == Mark::none) walk(e.role);
+            const Edge& e = out[next++];
+            Mark& m = mark[e.role];
+            if (m == Mark::none) {
+                m = Mark::open;
+                std::string to = e.role;
+                path.push_back({to, 0});
+                continue;
+            }
+            if (m != Mark::open) continue;
+            std::vector<std::string> circle;
+            bool in = false;
+            for (const auto& [r, _] : path) {
+                in = in || r == e.role;
+                if (in) circle.push_back(r);
+            }
+            circle.push_back(e.role);
+            return spec::Error{"22023", spec::element_path(declared.at(role)->path, e.index) +
+                                            ".role: roles of one request cannot be members of each other: " +
+                                            quoted_chain(circle)};
         }
-        path.pop_back();
-        mark[role] = Mark::done;
-    };
-    for (const DesiredRole& role : request.roles)
-        if (!found && mark[role.name] == Mark::none) walk(role.name);
-    return found;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
