@@ -31,8 +31,9 @@
 # and: one role with BENCH_WIDE (500) table_select elements, first sync and
 # no-op; one table_regex over a schema of BENCH_REGEX_TABLES (20,000) tables;
 # memory of one backend (pg_backend_memory_contexts total and VmRSS, and
-# VmHWM, the peak RSS) before and after BENCH_MEMORY_CALLS (100,000) no-op
-# syncs, and after one first sync_many of the largest N roles.
+# VmHWM, the peak RSS) once every synced role has been synced once (the
+# caches hold them all), after BENCH_MEMORY_CALLS (100,000) more no-op
+# syncs, and after a first and a no-op sync_many of the largest N roles.
 #
 # BENCH_INSTALLED=1 uses the extension installed for PG_CONFIG instead of
 # building this tree (what the smoke run in test/run.sh does).
@@ -336,8 +337,8 @@ SQL
     sql "$c" bench_admin <<SQL
 SELECT pg_backend_pid() AS pid \gset
 \setenv P :pid
-SELECT sync_loop('bench_', 1, 100, $roles) AS warm \gset
-$(mem "after 100 no-op syncs")
+SELECT sync_loop('bench_', 1, $roles, $roles) AS warm \gset
+$(mem "after a no-op sync of each of the $roles roles")
 SELECT sync_loop('bench_', 1, $calls, $roles) AS loop \gset
 $(mem "after $calls more no-op syncs")
 SELECT many('mem') AS first \gset
