@@ -2,7 +2,7 @@
 # Runs every test suite of pg_sync_roles on every PostgreSQL version tested:
 #   unit (GoogleTest), fuzz (libFuzzer, bounded), regress (pg_regress, as a
 #   non-superuser caller), isolation (pg_isolation_regress), login (TCP),
-#   cron (pg_cron jobs).
+#   cron (pg_cron jobs), bench (a smoke run of the benchmark at a tiny size).
 # 15 runs here, on Debian 12's packages; 17 and 18 each in a chroot of the
 # Debian suite that packages it (trixie, forky), made by debootstrap and
 # cached (scripts/chroot.sh), where this same script runs for that version.
@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login cron ${PGSR_MODEL_SUITE-})
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login cron bench ${PGSR_MODEL_SUITE-})
 HOST_VERSION=15     # what this machine's Debian (12) packages
 
 passed=0
@@ -126,6 +126,26 @@ suite_model() {
     if [ -z "$p" ]; then count 0 1; else count "$p" "$f"; fi
 }
 
+# A smoke run of the benchmark (test/bench/run.sh) at a tiny size, on the
+# extension just installed: it checks that every case runs, not the timings.
+suite_bench() {
+    section "benchmark smoke run (test/bench/run.sh, tiny sizes, timings not checked)"
+    local out rc
+    out=$(BENCH_INSTALLED=1 BENCH_DIR=/tmp/pgsr-bench-smoke.$$ BENCH_SCALES=20:60 BENCH_CALLS=20 BENCH_FIRST=10 \
+          BENCH_MANY="30" BENCH_WIDE=40 BENCH_REGEX_TABLES=120 BENCH_MEMORY_CALLS=300 \
+          PG_CONFIG="$PG_CONFIG" bash test/bench/run.sh 2>&1)
+    rc=$?
+    rm -rf /tmp/pgsr-bench-smoke.$$
+    echo "$out" | tail -22
+    if [ $rc -eq 0 ] && grep -q "one sync_many" <<<"$out" && grep -q "table_regex over 120 tables" <<<"$out" &&
+            grep -q "after a no-op sync_many" <<<"$out"; then
+        count 1 0
+    else
+        echo "the benchmark smoke run failed (status $rc)"
+        count 0 1
+    fi
+}
+
 # Builds, installs and runs the suites against VERSION's server here.
 run_here() {
     local version=$1
@@ -188,7 +208,7 @@ run_here() {
 
     for s in "${SUITES[@]}"; do
         case $s in
-            unit|fuzz|regress|isolation|login|cron|model) t=$SECONDS; "suite_$s"; echo "($((SECONDS - t)) s)" ;;
+            unit|fuzz|regress|isolation|login|cron|model|bench) t=$SECONDS; "suite_$s"; echo "($((SECONDS - t)) s)" ;;
             *) echo "unknown suite: $s"; count 0 1 ;;
         esac
     done
@@ -211,8 +231,8 @@ read -r -a VERSIONS <<<"${PG_VERSIONS:-15 17 18}"
 [ ${#VERSIONS[@]} -gt 0 ] || { echo "PG_VERSIONS is empty"; echo "0 passed, 1 failed"; exit 1; }
 for s in "${SUITES[@]}"; do
     case $s in
-        unit|fuzz|regress|isolation|login|cron|model) ;;
-        *) echo "unknown suite: $s (unit fuzz regress isolation login cron model)"; echo "0 passed, 1 failed"; exit 1 ;;
+        unit|fuzz|regress|isolation|login|cron|model|bench) ;;
+        *) echo "unknown suite: $s (unit fuzz regress isolation login cron model bench)"; echo "0 passed, 1 failed"; exit 1 ;;
     esac
 done
 

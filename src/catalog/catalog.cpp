@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <unordered_map>
 
 #include "pg/catalogs.hpp"
 #include "pg/error.hpp"
@@ -20,6 +21,35 @@ using plan::Snapshot;
 
 namespace {
 
+// Role names by oid, each looked up once per catalog pass: 4,000 roles of a
+// request name the same few roles thousands of times.
+class Names {
+public:
+    // nullopt for a role that no longer exists.
+    const std::optional<std::string>& of(cat::Oid oid) {
+        auto it = names_.find(oid);
+        if (it == names_.end()) {
+            auto r = cat::role(oid);
+            it = names_.emplace(oid, r ? std::optional<std::string>(r->name) : std::nullopt).first;
+        }
+        return it->second;
+    }
+    // As pg_get_userbyid.
+    std::string text(cat::Oid oid) {
+        const auto& n = of(oid);
+        return n ? *n : "unknown (OID=" + std::to_string(oid) + ")";
+    }
+
+    // Every existing role looked up so far.
+    template <typename F>
+    void each(F f) const {
+        for (const auto& [oid, name] : names_)
+            if (name) f(oid, *name);
+    }
+
+private:
+    std::unordered_map<cat::Oid, std::optional<std::string>> names_;
+};
 
 void read_caller(Snapshot& snap, bool& can_read_authid) {
     auto me = cat::role(cat::current_user());
@@ -53,19 +83,25 @@ void read_roles(Snapshot& snap, const Request& req) {
     }
 }
 
-void read_memberships(Snapshot& snap, const Request& req) {
+void read_memberships(Snapshot& snap, const Request& req, Names& names) {
+    std::set<cat::Oid> oids;
+    std::map<cat::Oid, plan::RoleState*> by_oid;
     for (const auto& role : req.roles) {
         auto it = snap.roles.find(role.name);
         if (it == snap.roles.end()) continue;
-        plan::RoleState& st = it->second;
-        for (const cat::Membership& m : cat::memberships_of(st.oid)) {
-            auto of = cat::role(m.role);
+        oids.insert(it->second.oid);
+        by_oid[it->second.oid] = &it->second;
+    }
+    for (const auto& [member, rows] : cat::memberships_of(oids)) {
+        plan::RoleState& st = *by_oid.at(member);
+        for (const cat::Membership& m : rows) {
+            const auto& of = names.of(m.role);
             if (!of) continue;
-            st.member_of.insert(of->name);
-            if (m.admin) st.admin_of.insert(of->name);
-            st.grantors[of->name].insert(cat::role_name(m.grantor));
-            if (m.inherit) st.inherits.insert(of->name);
-            if (m.set) st.settable.insert(of->name);
+            st.member_of.insert(*of);
+            if (m.admin) st.admin_of.insert(*of);
+            st.grantors[*of].insert(names.text(m.grantor));
+            if (m.inherit) st.inherits.insert(*of);
+            if (m.set) st.settable.insert(*of);
         }
     }
 }
@@ -171,16 +207,23 @@ using TouchedSchemas = std::map<std::string, std::set<plan::Oid>>;
 
 void read_touched(Snapshot& snap, const Request& req, TouchedSchemas& schemas,
                   std::set<plan::Oid>& relation_oids) {
+    std::set<cat::Oid> oids;
+    std::map<cat::Oid, const std::string*> by_oid;
     for (const auto& role : req.roles) {
         auto it = snap.roles.find(role.name);
         if (it == snap.roles.end()) continue;
-        for (const cat::SharedDependency& d : cat::role_dependencies(it->second.oid)) {
+        oids.insert(it->second.oid);
+        by_oid[it->second.oid] = &role.name;
+    }
+    for (const auto& [oid, deps] : cat::role_dependencies(oids)) {
+        const std::string& name = *by_oid.at(oid);
+        for (const cat::SharedDependency& d : deps) {
             if (d.dbid != snap.database_oid) continue;
             if (d.classid == cat::class_catalog()) {
                 relation_oids.insert(d.objid);
-                snap.touched_relations[role.name].insert(d.objid);
+                snap.touched_relations[name].insert(d.objid);
             } else if (d.classid == cat::namespace_catalog()) {
-                schemas[role.name].insert(d.objid);
+                schemas[name].insert(d.objid);
             }
         }
     }
@@ -221,28 +264,33 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
 // Declared tables, by name and by pattern, resolved to oids.  A pattern reads
 // its schema's relations through pg_depend's index on the schema.
 void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& oids) {
-    std::vector<std::string> by_schema, by_table, re_schema, re_pattern;
+    // Each (schema, table) once: thousands of roles of one request name the same tables.
+    std::set<std::pair<std::string, std::string>> by_name, by_pattern;
     for (const auto& role : req.roles)
         for (const auto& g : role.grants) {
             if (g.kind != spec::Kind::table_select && g.kind != spec::Kind::table_ownership) continue;
-            if (g.table_regex.empty()) {
-                by_schema.push_back(g.schema);
-                by_table.push_back(g.table);
-            } else {
-                re_schema.push_back(g.schema);
-                re_pattern.push_back(g.table_regex);
-            }
+            (g.table_regex.empty() ? by_name : by_pattern).emplace(g.schema, g.table_regex.empty() ? g.table : g.table_regex);
         }
+    std::vector<std::string> re_schema, re_pattern;
+    for (const auto& [schema, pattern] : by_pattern) {
+        re_schema.push_back(schema);
+        re_pattern.push_back(pattern);
+    }
     // Each name is one syscache probe.
-    for (std::size_t i = 0; i < by_schema.size(); ++i) {
-        auto n = cat::namespace_by_name(by_schema[i]);
-        if (!n) continue;
-        auto oid = cat::relation_oid(n->oid, by_table[i]);
+    std::map<std::string, std::optional<cat::Oid>> namespaces;
+    for (const auto& [schema, table] : by_name) {
+        auto ns = namespaces.find(schema);
+        if (ns == namespaces.end()) {
+            auto n = cat::namespace_by_name(schema);
+            ns = namespaces.emplace(schema, n ? std::optional<cat::Oid>(n->oid) : std::nullopt).first;
+        }
+        if (!ns->second) continue;
+        auto oid = cat::relation_oid(*ns->second, table);
         if (!oid) continue;
         auto rel = cat::relation(*oid);
         if (!rel || !std::strchr("rpvmfS", rel->relkind) || rel->persistence == 't') continue;
         oids.insert(*oid);
-        snap.relation_by_name[{by_schema[i], by_table[i]}] = *oid;
+        snap.relation_by_name[{schema, table}] = *oid;
     }
     if (!re_schema.empty())
         for (const pg::Row& row : pg::spi::query(
@@ -329,16 +377,24 @@ void read_intermediates(Snapshot& snap) {
     for (const auto& [_, db] : snap.databases) collect(db.acl);
     for (const auto& [_, sc] : snap.schemas) collect(sc.acl);
     for (const auto& [_, rel] : snap.relations) collect(rel.acl);
+    std::map<cat::Oid, plan::Snapshot::Candidate*> found;
+    std::set<cat::Oid> oids;
     for (const std::string& name : names) {
         auto r = cat::role(name);
         if (!r) continue;
         plan::Snapshot::Candidate& c = snap.intermediates[name];
-        c.plain = r->no_attributes() && !cat::member_of_any(r->oid);
-        c.comment = cat::role_comment(r->oid);
+        c.plain = r->no_attributes();
         c.references = 0;
-        for (const cat::SharedDependency& d : cat::role_dependencies(r->oid))
-            if (d.dbid == 0 || d.dbid == snap.database_oid) ++c.references;
+        if (c.plain) oids.insert(r->oid);
+        found[r->oid] = &c;
     }
+    // Only a plain role is ever reused: the others need nothing more.
+    for (const auto& [oid, rows] : cat::memberships_of(oids))
+        if (!rows.empty()) found.at(oid)->plain = false;
+    for (auto& [oid, comment] : cat::role_comments(oids)) found.at(oid)->comment = std::move(comment);
+    for (const auto& [oid, deps] : cat::role_dependencies(oids))
+        for (const cat::SharedDependency& d : deps)
+            if (d.dbid == 0 || d.dbid == snap.database_oid) ++found.at(oid)->references;
 }
 
 // The targets' memberships of intermediate roles of another existing
@@ -477,16 +533,15 @@ private:
 // How the caller stands towards every role whose rights a change may need:
 // the owners of what the request touches, the grantors of what targets hold,
 // the target roles and the roles they are or will be members of.
-void read_standing(Snapshot& snap, const Request& req) {
+void read_standing(Snapshot& snap, const Request& req, Names& known) {
+    std::map<std::string, cat::Oid> roles;
+    // The targets' memberships and their grantors: the roles read_memberships named.
+    known.each([&](cat::Oid oid, const std::string& name) { roles.emplace(name, oid); });
     std::set<std::string> names;
     for (const auto& role : req.roles) {
-        if (snap.role_exists(role.name)) names.insert(role.name);
+        if (auto it = snap.roles.find(role.name); it != snap.roles.end()) roles.emplace(role.name, it->second.oid);
         for (const auto& g : role.grants)
             if (g.kind == spec::Kind::role_membership) names.insert(g.role);
-    }
-    for (const auto& [_, st] : snap.roles) {
-        names.insert(st.member_of.begin(), st.member_of.end());
-        for (const auto& [_, gs] : st.grantors) names.insert(gs.begin(), gs.end());
     }
     for (const auto& [_, rc] : snap.recipients) names.insert(rc.name);
     for (const auto& [name, _] : snap.intermediates) names.insert(name);  // memberships granted in them
@@ -500,9 +555,14 @@ void read_standing(Snapshot& snap, const Request& req) {
     for (const auto& [_, sc] : snap.schemas)
         for (const auto& e : sc.acl) names.insert(e.grantor);
     names.erase("");
-    std::map<std::string, cat::Oid> roles;
-    for (const std::string& name : names)
+    for (const std::string& name : names) {
+        if (roles.count(name)) continue;
+        if (auto it = snap.roles.find(name); it != snap.roles.end()) {
+            roles.emplace(name, it->second.oid);
+            continue;
+        }
         if (auto r = cat::role(name)) roles.emplace(name, r->oid);
+    }
     std::map<std::string, cat::Oid> schemas;
     for (const auto& [name, sc] : snap.schemas) schemas.emplace(name, sc.oid);
     snap.deferred = std::make_shared<Checks>(std::move(roles), std::move(schemas), snap.caller.name);
@@ -517,7 +577,8 @@ Snapshot read(const Request& req) {
     cat::refresh();
     read_caller(snap, can_read_authid);
     read_roles(snap, req);
-    read_memberships(snap, req);
+    Names names;
+    read_memberships(snap, req, names);
     read_passwords(snap, req, can_read_authid);
     read_databases(snap, req);
     TouchedSchemas touched_schemas;
@@ -528,7 +589,7 @@ Snapshot read(const Request& req) {
     read_schemas(snap, req, touched_schemas);
     read_intermediates(snap);
     read_recipients(snap, req);
-    read_standing(snap, req);
+    read_standing(snap, req, names);
     pg::spi::end_reads();
     return snap;
 }

@@ -7,6 +7,7 @@
 // transaction finds the lock already held.
 #include "pg/catalogs.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -30,6 +31,7 @@ extern "C" {
 #include "catalog/pg_attribute.h"
 #include "commands/dbcommands.h"
 #include "miscadmin.h"
+#include "storage/bufmgr.h"
 #include "storage/lockdefs.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -510,6 +512,111 @@ std::optional<std::string> role_comment(Oid role) {
     });
     if (!s) return std::nullopt;
     return std::string(s);
+}
+
+namespace {
+
+// The rows of `catalog` whose oid column `column` holds one of `oids` and,
+// where `fixed` names a column, whose `fixed.column` is `fixed.value`:
+// through `index`, whose leading keys are (fixed, column) or (column), one
+// scan per oid; or one scan of the whole catalog when it has fewer pages than
+// there are oids.  `oids` is sorted.
+Tuples scan_many(::Oid catalog, ::Oid index, AttrNumber column, const std::vector<::Oid>& oids,
+                 Key fixed = {InvalidAttrNumber, InvalidOid}) {
+    const ::Oid* first = oids.data();
+    const ::Oid* last = oids.data() + oids.size();
+    return guarded([=]() noexcept {
+        ::Relation rel = table_open(catalog, AccessShareLock);
+        bool whole = RelationGetNumberOfBlocks(rel) < static_cast<BlockNumber>(last - first);
+        Tuples t{nullptr, 0};
+        int size = 0;
+        auto keep = [&](HeapTuple tuple) {
+            if (t.n == size) {
+                size = size ? size * 2 : 64;
+                t.rows = t.rows ? (HeapTuple*)repalloc(t.rows, sizeof(HeapTuple) * size)
+                                : (HeapTuple*)palloc(sizeof(HeapTuple) * size);
+            }
+            t.rows[t.n++] = heap_copytuple(tuple);
+        };
+        auto value = [&](HeapTuple tuple, AttrNumber a) {
+            bool isnull = true;
+            Datum d = heap_getattr(tuple, a, RelationGetDescr(rel), &isnull);
+            return isnull ? InvalidOid : DatumGetObjectId(d);
+        };
+        HeapTuple tuple;
+        if (whole) {
+            SysScanDesc sd = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
+            while (HeapTupleIsValid(tuple = systable_getnext(sd))) {
+                if (fixed.column != InvalidAttrNumber && value(tuple, fixed.column) != fixed.value) continue;
+                if (std::binary_search(first, last, value(tuple, column))) keep(tuple);
+            }
+            systable_endscan(sd);
+        } else {
+            for (const ::Oid* o = first; o != last; ++o) {
+                ScanKeyData keys[2];
+                int nkeys = 0;
+                if (fixed.column != InvalidAttrNumber)
+                    ScanKeyInit(&keys[nkeys++], fixed.column, BTEqualStrategyNumber, F_OIDEQ,
+                                ObjectIdGetDatum(fixed.value));
+                ScanKeyInit(&keys[nkeys++], column, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(*o));
+                SysScanDesc sd = systable_beginscan(rel, index, true, nullptr, nkeys, keys);
+                while (HeapTupleIsValid(tuple = systable_getnext(sd))) keep(tuple);
+                systable_endscan(sd);
+            }
+        }
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
+        return t;
+    });
+}
+
+std::vector<::Oid> sorted_oids(const std::set<Oid>& s) { return {s.begin(), s.end()}; }
+
+}  // namespace
+
+std::map<Oid, std::vector<Membership>> memberships_of(const std::set<Oid>& members) {
+    std::map<Oid, std::vector<Membership>> out;
+    if (members.empty()) return out;
+    Tuples t = scan_many(AuthMemRelationId, AuthMemMemRoleIndexId, Anum_pg_auth_members_member, sorted_oids(members));
+    for (int i = 0; i < t.n; ++i) {
+        Membership m = membership(t.rows[i]);
+        out[m.member].push_back(m);
+    }
+    return out;
+}
+
+std::map<Oid, std::vector<SharedDependency>> role_dependencies(const std::set<Oid>& roles) {
+    std::map<Oid, std::vector<SharedDependency>> out;
+    if (roles.empty()) return out;
+    Tuples t = scan_many(SharedDependRelationId, SharedDependReferenceIndexId, Anum_pg_shdepend_refobjid,
+                         sorted_oids(roles), {Anum_pg_shdepend_refclassid, AuthIdRelationId});
+    for (int i = 0; i < t.n; ++i) {
+        auto* f = (Form_pg_shdepend)GETSTRUCT(t.rows[i]);
+        out[f->refobjid].push_back({f->dbid, f->classid, f->objid});
+    }
+    return out;
+}
+
+std::map<Oid, std::string> role_comments(const std::set<Oid>& roles) {
+    std::map<Oid, std::string> out;
+    if (roles.empty()) return out;
+    Tuples t = scan_many(SharedDescriptionRelationId, SharedDescriptionObjIndexId, Anum_pg_shdescription_objoid,
+                         sorted_oids(roles));
+    // The descriptions, as C strings (NULL for another catalog's row).
+    char** texts = guarded([t]() noexcept {
+        ::Relation rel = table_open(SharedDescriptionRelationId, AccessShareLock);
+        char** out = (char**)palloc0(sizeof(char*) * (t.n + 1));
+        for (int i = 0; i < t.n; ++i) {
+            if (((Form_pg_shdescription)GETSTRUCT(t.rows[i]))->classoid != AuthIdRelationId) continue;
+            bool isnull = true;
+            Datum d = heap_getattr(t.rows[i], Anum_pg_shdescription_description, RelationGetDescr(rel), &isnull);
+            if (!isnull) out[i] = TextDatumGetCString(d);
+        }
+        table_close(rel, NoLock);
+        return out;
+    });
+    for (int i = 0; i < t.n; ++i)
+        if (texts[i]) out.emplace(((Form_pg_shdescription)GETSTRUCT(t.rows[i]))->objoid, texts[i]);
+    return out;
 }
 
 Oid class_catalog() { return RelationRelationId; }

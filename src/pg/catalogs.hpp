@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -139,6 +141,15 @@ bool owned_by_relation(Oid relation);
 
 // shobj_description(role, 'pg_authid').
 std::optional<std::string> role_comment(Oid role);
+
+// The same reads for many roles at once (sync_many): one index scan per
+// role, or, when there are more roles than the catalog has pages (so that
+// the probes would read more than the whole catalog), one scan of the whole
+// catalog, filtered here.  Keyed by the role asked about; a role with no
+// row has no entry.
+std::map<Oid, std::vector<Membership>> memberships_of(const std::set<Oid>& members);
+std::map<Oid, std::vector<SharedDependency>> role_dependencies(const std::set<Oid>& roles);
+std::map<Oid, std::string> role_comments(const std::set<Oid>& roles);
 
 // Catalog OIDs of pg_class and pg_namespace, as in pg_shdepend.classid.
 Oid class_catalog();

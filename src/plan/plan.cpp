@@ -11,6 +11,7 @@
 #include <set>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 
 namespace pgsr::plan {
 
@@ -167,6 +168,75 @@ std::string object_key(const spec::Grant& g) {
 
 }  // namespace
 
+namespace {
+
+std::string quoted_chain(const std::vector<std::string>& roles) {
+    std::string out;
+    for (const std::string& r : roles) out += (out.empty() ? "\"" : " -> \"") + r + "\"";
+    return out;
+}
+
+// Roles of one request declared members of each other, directly or through
+// other roles of the request: PostgreSQL would refuse the GRANT that closes
+// the circle half way through the call.  Found up front, naming the element
+// that closes it.  (Memberships of roles outside the request are not
+// declared here: a circle through one of them fails as it would by hand.)
+std::optional<spec::Error> membership_cycle(const Request& request) {
+    struct Edge {
+        std::string role;
+        std::size_t index;
+    };
+    std::unordered_map<std::string, const DesiredRole*> declared;
+    for (const DesiredRole& role : request.roles) declared.emplace(role.name, &role);
+    std::unordered_map<std::string, std::vector<Edge>> edges;
+    for (const DesiredRole& role : request.roles)
+        for (const spec::Grant& g : role.grants)
+            if (g.kind == spec::Kind::role_membership && declared.count(g.role))
+                edges[role.name].push_back({g.role, g.index});
+    enum class Mark { none, open, done };
+    std::unordered_map<std::string, Mark> mark;
+    // Walked without recursion (a chain may be thousands of roles long):
+    // the roles being walked, each a member of the next, and where each is
+    // in its list of edges.
+    std::vector<std::pair<std::string, std::size_t>> path;
+    for (const DesiredRole& start : request.roles) {
+        if (mark[start.name] != Mark::none) continue;
+        mark[start.name] = Mark::open;
+        path.push_back({start.name, 0});
+        while (!path.empty()) {
+            auto& [role, next] = path.back();
+            const std::vector<Edge>& out = edges[role];
+            if (next == out.size()) {
+                mark[role] = Mark::done;
+                path.pop_back();
+                continue;
+            }
+            const Edge& e = out[next++];
+            Mark& m = mark[e.role];
+            if (m == Mark::none) {
+                m = Mark::open;
+                std::string to = e.role;
+                path.push_back({to, 0});
+                continue;
+            }
+            if (m != Mark::open) continue;
+            std::vector<std::string> circle;
+            bool in = false;
+            for (const auto& [r, _] : path) {
+                in = in || r == e.role;
+                if (in) circle.push_back(r);
+            }
+            circle.push_back(e.role);
+            return spec::Error{"22023", spec::element_path(declared.at(role)->path, e.index) +
+                                            ".role: roles of one request cannot be members of each other: " +
+                                            quoted_chain(circle)};
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<spec::Error> validate(const Request& request) {
     std::set<std::string> seen;
     std::map<std::string, std::string> owners;  // object -> role declaring it owns it
@@ -188,7 +258,7 @@ std::optional<spec::Error> validate(const Request& request) {
                                                 it->second + "\" and \"" + role.name + "\""};
         }
     }
-    return std::nullopt;
+    return membership_cycle(request);
 }
 
 namespace {

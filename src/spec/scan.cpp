@@ -70,7 +70,12 @@ public:
     bool on_key(json::string_view s, std::size_t, error_code&) {
         append_key(s);
         std::string_view key(key_.data(), key_.size());
-        if (key == "password")
+        // The keys of a roles document (sync_many's {"role": [grants]}) are
+        // role names: a name is no secret, and what follows must be an array
+        // of grants, read by the rules below.
+        if (depth_ == 1 && !root_is_array_)
+            role_value_ = true;
+        else if (key == "password")
             password_value_ = true;
         else if (!plain_key(key))
             secret_ = true;
@@ -92,9 +97,11 @@ private:
     }
 
     // Every value starts here, once (a string or number read in parts too).
-    bool value(bool null, error_code& ec) {
+    bool value(bool null, error_code& ec, bool array = false) {
         if (password_value_ && !null) secret_ = true;
         password_value_ = false;
+        if (role_value_ && !array) secret_ = true;  // a role's grants that are not an array
+        role_value_ = false;
         if (depth_ == 1 && root_is_array_ && ++elements_ > kMaxElements) {
             stop_ = Stop::elements;
             ec = json::error::exception;
@@ -116,7 +123,7 @@ private:
     }
 
     bool open(bool object, error_code& ec) {
-        if (!value(false, ec)) return false;
+        if (!value(false, ec, !object)) return false;
         ++depth_;
         if (depth_ == 1) root_is_array_ = !object;
         if (depth_ == 2) {
@@ -147,6 +154,7 @@ private:
     bool element_is_object_ = false;
     bool in_part_ = false;
     bool password_value_ = false;  // the next value is a "password"'s
+    bool role_value_ = false;      // the next value is a role's grants (roles document)
     bool secret_ = false;
     std::string key_;     // the key being read
     std::string member_;  // the key, in the current element, of what is being read

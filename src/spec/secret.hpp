@@ -2,15 +2,24 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
+#include <string.h>
 #include <string>
 #include <utility>
 
 namespace pgsr {
 
-// Overwrites n bytes in a way the optimiser may not remove.
+// Overwrites n bytes in a way the optimiser may not remove: glibc's
+// explicit_bzero (a memset it may not drop) where there is one -- a roles
+// document of thousands of roles is wiped several times per call -- else a
+// byte loop through a volatile pointer.
 inline void wipe(void* p, std::size_t n) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 25))
+    explicit_bzero(p, n);
+#else
     volatile unsigned char* v = static_cast<volatile unsigned char*>(p);
     while (n--) *v++ = 0;
+#endif
 }
 
 class Secret {

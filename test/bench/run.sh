@@ -19,6 +19,25 @@
 #                        multi-role GRANTs in chunks of 100, one transaction
 #   loop overhead        the same loop and document, calling no sync
 #
+# Then, on the same database (BENCH_MANY="1000 4000": sizes N), the same end
+# states reached four ways, first sync and no-op, as seconds for all N roles:
+#
+#   client, sync per role    one statement per role from psql (round trips)
+#   PL/pgSQL loop, sync      sync per role, in the server
+#   one sync_many            all N roles in one call (its argument built
+#                            beforehand, not timed)
+#   hand-written SQL         as above, for N other roles
+#
+# and: one role with BENCH_WIDE (500) table_select elements, first sync and
+# no-op; one table_regex over a schema of BENCH_REGEX_TABLES (20,000) tables;
+# memory of one backend (pg_backend_memory_contexts total and VmRSS, and
+# VmHWM, the peak RSS) once every synced role has been synced once (the
+# caches hold them all), after BENCH_MEMORY_CALLS (100,000) more no-op
+# syncs, and after a first and a no-op sync_many of the largest N roles.
+#
+# BENCH_INSTALLED=1 uses the extension installed for PG_CONFIG instead of
+# building this tree (what the smoke run in test/run.sh does).
+#
 # BENCH_BASELINE=REV also builds git revision REV and runs every measure on
 # it in the same run, on a copy of the same cluster (same catalogs), the two
 # builds taking turns.  Builds go to private copies of the server's
@@ -100,7 +119,7 @@ unix_socket_directories = '$dir'
 max_connections = 20
 fsync = off
 synchronous_commit = off
-max_locks_per_transaction = 256
+max_locks_per_transaction = 4096  # a table_regex over 20,000 tables locks each
 log_min_messages = warning
 CONF
     as_server_user "${C_BIN[$1]}/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null ||
@@ -122,6 +141,7 @@ CREATE DATABASE bench OWNER bench_admin;
 \c bench
 CREATE EXTENSION pg_sync_roles;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_sync_roles TO bench_admin;
+GRANT pg_read_all_stats TO bench_admin;  -- pg_backend_memory_contexts
 SQL
     sql "$c" bench_admin <<SQL
 CREATE SCHEMA data;
@@ -199,6 +219,34 @@ BEGIN
     RETURN format('%s %s', round((extract(epoch FROM clock_timestamp() - t0) * 1000 / (b - a + 1))::numeric, 3), n);
 END \$\$;
 SQL
+    sql "$c" bench_admin <<SQL
+-- sync_many's argument for roles prefix_a .. prefix_b, kept under a name so
+-- that building it is not timed.
+CREATE TABLE many_docs (name text PRIMARY KEY, d jsonb);
+CREATE FUNCTION docs(prefix text, a int, b int) RETURNS jsonb LANGUAGE sql AS \$\$
+    SELECT jsonb_object_agg(prefix || i, doc(i)) FROM generate_series(a, b) i
+\$\$;
+-- One call of sync_many (or of sync, for a role named r): ms, statements.
+CREATE FUNCTION many(doc_name text) RETURNS text LANGUAGE plpgsql AS \$\$
+DECLARE t0 timestamptz; n bigint; doc jsonb;
+BEGIN
+    SELECT d INTO doc FROM many_docs WHERE name = doc_name;
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM pg_sync_roles.sync_many(doc);
+    RETURN format('%s %s', round((extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric, 1), n);
+END \$\$;
+CREATE FUNCTION once(r text, doc_name text) RETURNS text LANGUAGE plpgsql AS \$\$
+DECLARE t0 timestamptz; n bigint; doc jsonb;
+BEGIN
+    SELECT d INTO doc FROM many_docs WHERE name = doc_name;
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM pg_sync_roles.sync(r, doc);
+    RETURN format('%s %s', round((extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric, 1), n);
+END \$\$;
+-- The backend's memory: its contexts' total (pg_backend_memory_contexts), in kB.
+CREATE FUNCTION context_kb() RETURNS bigint LANGUAGE sql AS
+    'SELECT sum(total_bytes) / 1024 FROM pg_catalog.pg_backend_memory_contexts';
+SQL
     # The roles already synced, in batches (one transaction each).
     local i
     for ((i = 1; i <= roles; i += 1000)); do
@@ -230,6 +278,76 @@ SQL
     printf '  %-34s %6s calls%s\n' "$label" $((b - a + 1)) "$line"
 }
 
+# ms (3 decimals) as seconds.
+secs() { awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }'; }
+# Wall clock ms of a psql script run from the client, one statement a line.
+client_ms() {  # CLUSTER FILE
+    local t0 t1
+    t0=$(date +%s%N)
+    sql "$1" bench_admin -f "$2" >/dev/null
+    t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000000 ))
+}
+
+# The cases beyond per-call times, on this build's cluster of the last scale.
+extra_cases() {  # CLUSTER ROLES TABLES
+    local c=$1 roles=$2 tables=$3 n f first noop hand line
+    echo
+    echo "  the same end states for N new roles, seconds for all N: first sync / no-op (first / hand-written)"
+    for n in ${BENCH_MANY:-1000 4000}; do
+        f="$DIR/client-$n.sql"
+        seq 1 "$n" | awk -v n="$n" '{ printf "SELECT count(*) FROM pg_sync_roles.sync(%s, doc(%d));\n", "'"'"'c" n "_" $1 "'"'"'", $1 }' >"$f"
+        sql "$c" bench_admin -c "INSERT INTO many_docs VALUES ('m$n', docs('m${n}_', 1, $n))"
+        hand=$(sql "$c" bench_admin -c "SELECT by_hand('h${n}_', 1, $n)"); hand=$(awk -v p="${hand%% *}" -v n="$n" 'BEGIN { print p * n }')
+        line() { printf '    %-6s %-24s %8s / %-8s (%.1fx)\n' "$n" "$1" "$(secs "$2")" "$(secs "$3")" "$(awk -v a="$2" -v b="$hand" 'BEGIN { print a / b }')"; }
+        first=$(client_ms "$c" "$f"); noop=$(client_ms "$c" "$f")
+        line "client, sync per role" "$first" "$noop"
+        first=$(sql "$c" bench_admin -c "SELECT sync_loop('l${n}_', 1, $n)"); first=$(awk -v p="${first%% *}" -v n="$n" 'BEGIN { print p * n }')
+        noop=$(sql "$c" bench_admin -c "SELECT sync_loop('l${n}_', 1, $n)"); noop=$(awk -v p="${noop%% *}" -v n="$n" 'BEGIN { print p * n }')
+        line "PL/pgSQL loop, sync" "$first" "$noop"
+        first=$(sql "$c" bench_admin -c "SELECT many('m$n')"); noop=$(sql "$c" bench_admin -c "SELECT many('m$n')")
+        line "one sync_many" "${first%% *}" "${noop%% *}"
+        printf '    %-6s %-24s %8s\n' "$n" "hand-written SQL" "$(secs "$hand")"
+    done
+
+    local wide=${BENCH_WIDE:-500}
+    [ "$wide" -gt "$tables" ] && wide=$tables
+    sql "$c" bench_admin -c "INSERT INTO many_docs SELECT 'wide', jsonb_agg(jsonb_build_object('type', 'table_select', 'schema', 'data', 'table', 't' || i)) FROM generate_series(1, $wide) i"
+    first=$(sql "$c" bench_admin -c "SELECT once('wide_1', 'wide')"); noop=$(sql "$c" bench_admin -c "SELECT once('wide_1', 'wide')")
+    printf '  one role, %s table_select elements: first sync %ss (%s statements), no-op %ss\n' \
+        "$wide" "$(secs "${first%% *}")" "${first##* }" "$(secs "${noop%% *}")"
+
+    local rt=${BENCH_REGEX_TABLES:-20000}
+    sql "$c" bench_admin >/dev/null <<SQL
+CREATE SCHEMA wide;
+SELECT format('CREATE TABLE wide.t%s (x int)', i) FROM generate_series(1, $rt) i \gexec
+INSERT INTO many_docs VALUES ('regex', '[{"type": "schema_usage", "schema": "wide"},
+                                         {"type": "table_select", "schema": "wide", "table_regex": "^t[0-9]+\$"}]');
+SQL
+    sql "$c" postgres -c "VACUUM ANALYZE" >/dev/null
+    first=$(sql "$c" bench_admin -c "SELECT once('regex_1', 'regex')"); noop=$(sql "$c" bench_admin -c "SELECT once('regex_1', 'regex')")
+    printf '  one table_regex over %s tables: first sync %ss (%s statements), no-op %ss\n' \
+        "$rt" "$(secs "${first%% *}")" "${first##* }" "$(secs "${noop%% *}")"
+
+    local calls=${BENCH_MEMORY_CALLS:-100000} big
+    big=$(echo ${BENCH_MANY:-1000 4000} | tr ' ' '\n' | sort -n | tail -1)
+    sql "$c" bench_admin -c "INSERT INTO many_docs VALUES ('mem', docs('mem_', 1, $big))"
+    echo "  one backend's memory: its contexts' total (pg_backend_memory_contexts), VmRSS, VmHWM (peak RSS):"
+    mem() { printf 'SELECT context_kb() AS kb \\gset\n\\setenv KB :kb\n\\! echo "    %-40s contexts $KB kB, $(grep -E "^Vm(RSS|HWM)" /proc/$P/status | tr -s " \\t" " " | tr "\\n" " ")"\n' "$1"; }
+    sql "$c" bench_admin <<SQL
+SELECT pg_backend_pid() AS pid \gset
+\setenv P :pid
+SELECT sync_loop('bench_', 1, $roles, $roles) AS warm \gset
+$(mem "after a no-op sync of each of the $roles roles")
+SELECT sync_loop('bench_', 1, $calls, $roles) AS loop \gset
+$(mem "after $calls more no-op syncs")
+SELECT many('mem') AS first \gset
+$(mem "after a first sync_many of $big roles")
+SELECT many('mem') AS noop \gset
+$(mem "after a no-op sync_many of them")
+SQL
+}
+
 mkdir -p "$DIR"
 chmod a+rx "$DIR"
 declare -A TREE RES
@@ -244,10 +362,14 @@ if [ -n "${BENCH_BASELINE:-}" ]; then
     TREE[current]=$(server_tree current "$DIR/src-current")
     BUILDS=(baseline current)
 else
-    rm -rf "$DIR/src-current"; mkdir -p "$DIR/src-current"
-    tar --exclude=.git -cf - . | tar -x -C "$DIR/src-current"
-    echo "building this tree ..."
-    TREE[current]=$(server_tree current "$DIR/src-current")
+    if [ -n "${BENCH_INSTALLED:-}" ]; then
+        TREE[current]=$PG_CONFIG
+    else
+        rm -rf "$DIR/src-current"; mkdir -p "$DIR/src-current"
+        tar --exclude=.git -cf - . | tar -x -C "$DIR/src-current"
+        echo "building this tree ..."
+        TREE[current]=$(server_tree current "$DIR/src-current")
+    fi
     BUILDS=(current)
 fi
 
@@ -282,5 +404,6 @@ for scale in $SCALES; do
         line+=$(awk -v f="${RES[first,$c]}" -v h="${RES[hand,$c]}" 'BEGIN { printf " %14.1fx", f / h }')
     done
     printf '  %-34s %12s%s\n' "first sync / hand-written SQL" "" "$line"
+    [ "$scale" = "${SCALES##* }" ] && extra_cases current "$roles" "$tables"
     for c in "${BUILDS[@]}"; do cluster_stop "$c"; rm -rf "${C_DIR[$c]}"; unset "C_DIR[$c]"; done
 done

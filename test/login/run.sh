@@ -58,7 +58,7 @@ SQL
 teardown() {
     psql -X -q -d postgres <<SQL >/dev/null 2>&1
 DROP DATABASE IF EXISTS $DB;
-DROP ROLE IF EXISTS $USER_A, regress_pgsr_tcp_model;
+DROP ROLE IF EXISTS $USER_A, regress_pgsr_tcp_model, regress_pgsr_tcp_many;
 SQL
     psql -X -q -d postgres -At -c "SELECT format('DROP ROLE %I', a.rolname) FROM pg_roles a
         WHERE a.rolname LIKE '\_pgsr\_%' AND NOT EXISTS (SELECT FROM pg_shdepend d
@@ -106,6 +106,10 @@ else
     fail "removing login clears the password"
 fi
 
+# sync_many: the same for a role of a roles document.
+admin_sql "SELECT count(*) FROM pg_sync_roles.sync_many(\$doc\${\"regress_pgsr_tcp_many\": [{\"type\": \"login\", \"password\": \"pw-many\"}, $CONNECT]}\$doc\$)" >/dev/null
+expect_login regress_pgsr_tcp_many "pw-many" "sync_many: the declared password logs in over TCP"
+
 # check_password_hook sees the plaintext, before it is hashed.
 out=$(psql -X -q -At -d "$DB" 2>&1 <<SQL
 LOAD 'passwordcheck';
@@ -135,7 +139,7 @@ admin_sql "SELECT pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"passwo
 # No password, plaintext or hashed, reached the server log while this ran.
 if [ -n "${SERVER_LOG:-}" ]; then
     written=$(tail -c +$((LOG_START + 1)) "$SERVER_LOG")
-    if grep -q -F -e "pw-first secret" -e "pw-second" -e "short1" -e "pw-malformed" -e "pw-in-notice" -e "$SECRET" <<<"$written"; then
+    if grep -q -F -e "pw-first secret" -e "pw-second" -e "pw-many" -e "short1" -e "pw-malformed" -e "pw-in-notice" -e "$SECRET" <<<"$written"; then
         fail "no password in the server log" "$(grep -F -e pw- -e short1 <<<"$written" | head -3)"
     else
         ok "no password in the server log"
@@ -206,6 +210,26 @@ if [ -n "${SERVER_LOG:-}" ]; then
                END \$\$;"
     expect_in_log "$at" "an error later in a DO block that called sync does not log the block" \
         pw-in-do-block 'ERROR:  division by zero'
+
+    # sync_many: role names are no secret, so a roles document is kept out
+    # of the log only when a role's grants hold a password (or may).
+    at=$(log_at)
+    as_caller "SELECT * FROM pg_sync_roles.sync_many('{\"regress_pgsr_tcp_many\": [{\"type\": \"login\", \"password\": \"pw-many-error\"}], \"regress_pgsr_tcp_other\": [{\"type\": 1}]}');"
+    expect_in_log "$at" "sync_many: an error in another role's document does not log the one holding a password" \
+        pw-many-error 'ERROR:.*roles\["regress_pgsr_tcp_other"\]\[0\]'
+    at=$(log_at)
+    as_caller "SELECT * FROM pg_sync_roles.plan_many('{\"regress_pgsr_tcp_many\": [{\"type\": \"login\", \"pass\": \"pw-many-key\"}]}');"
+    expect_in_log "$at" "sync_many: a password under a mistyped key is not logged" \
+        pw-many-key 'ERROR:.*roles\["regress_pgsr_tcp_many"\]\[0\]\.pass: unexpected key'
+    at=$(log_at)
+    as_caller "SELECT * FROM pg_sync_roles.sync_many('{\"regress_pgsr_tcp_many\": [{\"type\": \"login\", \"password\": null}], \"ctl-many-logged\": [{\"type\": 1}]}');"
+    MARKER_EXPECTED=1 expect_in_log "$at" "control: a failing sync_many without a password is logged with its statement" \
+        ctl-many-logged 'STATEMENT:.*pg_sync_roles\.sync_many'
+    at=$(log_at)
+    as_caller "SELECT count(*) FROM pg_sync_roles.sync_many('{\"regress_pgsr_tcp_many\": [{\"type\": \"login\", \"password\": \"pw-many-duration\"}]}');" \
+        "SET log_min_duration_statement = 0;"
+    expect_in_log "$at" "sync_many: the duration line of a call holding a password does not show it" \
+        pw-many-duration 'duration: .* statement: (<not shown: pg_sync_roles|SELECT count\(\*\) FROM pg_sync_roles)'
 
     # log_min_duration_statement logs the statement in the message itself.
     at=$(log_at)

@@ -1090,6 +1090,32 @@ TEST(Validate, SelfMembershipIsCaseSensitive) {
     EXPECT_FALSE(validate(request({desired("alice", {membership("Alice", 0)})})));
 }
 
+TEST(Validate, RefusesRolesOfOneRequestThatAreMembersOfEachOther) {
+    Request req = request({desired("alice", {connect("d", 0), membership("bob", 1)}),
+                           desired("bob", {membership("alice", 0)})});
+    req.roles[0].path = "roles[\"alice\"]";
+    req.roles[1].path = "roles[\"bob\"]";
+    auto e = validate(req);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->sqlstate, "22023");
+    EXPECT_EQ(e->message, "roles[\"bob\"][0].role: roles of one request cannot be members of each other: "
+                          "\"alice\" -> \"bob\" -> \"alice\"");
+
+    // Through a third role of the request, which is named in the circle.
+    req = request({desired("a", {membership("b", 0)}), desired("b", {membership("x", 0), membership("c", 1)}),
+                   desired("c", {membership("a", 2)})});
+    e = validate(req);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->message, "grants[2].role: roles of one request cannot be members of each other: "
+                          "\"a\" -> \"b\" -> \"c\" -> \"a\"");
+
+    // A chain is fine, and so is a role outside the request.
+    EXPECT_FALSE(validate(request({desired("a", {membership("b", 0)}), desired("b", {membership("c", 0)}),
+                                   desired("c", {membership("x", 0)})})));
+    EXPECT_FALSE(validate(request({desired("a", {membership("b", 0), membership("c", 1)}),
+                                   desired("b", {membership("c", 0)}), desired("c")})));
+}
+
 TEST(Validate, RefusesARoleNamedTwice) {
     Request req = request({desired("alice"), desired("bob"), desired("alice")});
     auto e = validate(req);

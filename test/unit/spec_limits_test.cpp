@@ -207,3 +207,28 @@ TEST(MayHoldSecret, PasswordsMisspeltKeysAndTheUnreadableMayHoldOne) {
 }
 
 }  // namespace
+
+namespace {
+
+// sync_many's roles document: its keys are role names, which are no secret;
+// what each role declares is read as a grants document is.
+TEST(MayHoldSecret, RolesDocumentsAreClearUnlessARoleDeclaresAPassword) {
+    const std::vector<std::string> clear = {
+        "{}",
+        R"({"alice": [], "bob": [{"type": "login"}]})",
+        R"({"alice": [{"type": "login", "password": null}], "password": [{"type": "role_membership", "role": "r"}]})",
+        R"({"Mallory's \"role\"": [{"type": "schema_usage", "schema": "s", "direct": true}]})",
+    };
+    for (const std::string& text : clear) EXPECT_FALSE(may_hold_secret(text)) << text;
+    const std::vector<std::string> secret = {
+        R"({"alice": [], "bob": [{"type": "login", "password": "hunter2"}]})",
+        R"({"alice": [{"type": "login", "pass": "hunter2"}]})",
+        R"({"alice": "hunter2"})",                 // a role's grants must be an array
+        R"({"alice": {"password": null}})",
+        R"({"alice": [{"type": "schema_usage", "schema": {"bob": "hunter2"}}]})",  // a name only at the top
+        R"({"alice": [], "bob": [{"type": "login", "password": "x"})",  // not JSON
+    };
+    for (const std::string& text : secret) EXPECT_TRUE(may_hold_secret(text)) << text;
+}
+
+}  // namespace
