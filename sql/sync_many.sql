@@ -117,8 +117,11 @@ SELECT jsonb_build_object(
     'regress_pgsr_many_carol', jsonb_build_array(
         jsonb_build_object('type', 'role_membership', 'role', 'regress_pgsr_many_group'))
 ) AS first \gset
-SELECT step, role, action, regress.stable(statement) AS statement
-  FROM pg_sync_roles.sync_many(:'first');
+-- (Membership grants not shown: 16+ grants intermediate roles apart, WITH
+-- INHERIT TRUE; what each role holds is checked below.)
+SELECT role, action, regress.stable(statement) AS statement
+  FROM pg_sync_roles.sync_many(:'first')
+ WHERE action <> 'grant' OR statement LIKE '% ON %' ORDER BY step;
 SELECT c.* FROM unnest(ARRAY['regress_pgsr_many_alice', 'regress_pgsr_many_bob', 'regress_pgsr_many_carol']) AS r,
                 regress.many_can(r) AS c;
 -- The caller holds no membership it did not hold before.
@@ -161,7 +164,7 @@ SELECT jsonb_build_object(
 BEGIN;
 CREATE TEMP TABLE planned ON COMMIT DROP AS
     SELECT step, role, action, regress.stable(statement) AS statement FROM pg_sync_roles.plan_many(:'second');
-SELECT * FROM planned ORDER BY step;
+SELECT role, action, statement FROM planned WHERE action <> 'grant' OR statement LIKE '% ON %' ORDER BY step;
 SELECT regress.many_advisory_locks() AS locks_after_plan;
 SELECT c.* FROM unnest(ARRAY['regress_pgsr_many_alice', 'regress_pgsr_many_bob', 'regress_pgsr_many_carol']) AS r,
                 regress.many_can(r) AS c;
@@ -219,8 +222,11 @@ SET client_min_messages = warning;
 -- sets of roles start alike; one set is synced by sync_many, the other by
 -- sync, role by role.
 SELECT regress.many_start('regress_pgsr_many_a'), regress.many_start('regress_pgsr_many_b');
-SELECT step, role, action, regress.stable(statement) AS statement
-  FROM pg_sync_roles.sync_many(regress.many_docs('regress_pgsr_many_a'));
+-- (Membership grants not shown: 16+ grants intermediate roles apart, WITH
+-- INHERIT TRUE; what each role holds is checked below.)
+SELECT role, action, regress.stable(statement) AS statement
+  FROM pg_sync_roles.sync_many(regress.many_docs('regress_pgsr_many_a'))
+ WHERE action <> 'grant' OR statement LIKE '% ON %' ORDER BY step;
 SELECT r AS role, (SELECT count(*) FROM pg_sync_roles.sync(r, regress.many_docs('regress_pgsr_many_b') -> r)) > 0 AS changed
   FROM jsonb_object_keys(regress.many_docs('regress_pgsr_many_b')) AS r ORDER BY 1;
 SELECT * FROM regress.many_state('regress_pgsr_many_a') ORDER BY 1, 2;
