@@ -15,10 +15,15 @@ namespace pgsr::pg::compat {
 inline constexpr bool kRoleOptions = true;
 inline constexpr const char* kMembershipOptions = "a.inherit_option, a.set_option";
 inline constexpr const char* kSetRolePrivilege = "SET";
+// Whether the pg_auth_members row `a` passes its role's privileges on to its
+// member (whose pg_roles row is `m`): 16+, the row's INHERIT option.
+inline constexpr const char* kPassesPrivileges = "a.inherit_option";
 #else
 inline constexpr bool kRoleOptions = false;
 inline constexpr const char* kMembershipOptions = "true, true";
 inline constexpr const char* kSetRolePrivilege = "MEMBER";
+// 15: the member's rolinherit.
+inline constexpr const char* kPassesPrivileges = "m.rolinherit";
 #endif
 
 }  // namespace pgsr::pg::compat

@@ -23,5 +23,6 @@ plan::ServerRules server_rules() {
 
 const char* membership_options_sql() { return compat::kMembershipOptions; }
 const char* set_role_privilege() { return compat::kSetRolePrivilege; }
+const char* passes_privileges_sql() { return compat::kPassesPrivileges; }
 
 }  // namespace pgsr::pg

@@ -12,6 +12,10 @@ plan::ServerRules server_rules();
 // Columns "inherit, set" of a pg_auth_members row aliased `a`.
 const char* membership_options_sql();
 
+// A condition on a pg_auth_members row `a` (its member's pg_roles row `m`):
+// the member uses the role's privileges through it.
+const char* passes_privileges_sql();
+
 // The pg_has_role privilege that says the current user may SET ROLE.
 const char* set_role_privilege();
 

@@ -282,6 +282,9 @@ public:
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_table_owners(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_taking(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) resolve_grants(req_.roles[i], wants[i]);
+        for (std::size_t i = 0; i < req_.roles.size(); ++i)
+            for (const std::string& r : state_of(req_.roles[i].name).member_of)
+                if (!keeps_membership(wants[i].memberships, r)) revokes_memberships_ = true;
         plan_foreign_grants();
         for (std::size_t i = 0; i < req_.roles.size(); ++i) {
             plan_direct_privileges(req_.roles[i].name, wants[i]);
@@ -371,16 +374,25 @@ private:
     // Double-quoted for hints, as quote_ident would when needed (always here).
     static std::string quoted(const std::string& s) { return dq(s); }
 
-    // Whether `role` can look up objects in schema `s` (name lookup needs USAGE).
-    bool has_usage(const std::string& role, const std::string& s) const {
+    // Whether `role` can look up objects in schema `s` (name lookup needs
+    // USAGE) in a statement that runs before this plan's membership revokes,
+    // or after them (`late`): then what it has only through a target's
+    // memberships may be gone.
+    bool has_usage(const std::string& role, const std::string& s, bool late) const {
         if (standing_of(role).superuser) return true;
         if (revoked_usage_.count({role, s})) return false;
         auto sc = snap_.schemas.find(s);
         if (schema_owner(s) == role)  // an owner may have revoked its own USAGE
             return sc == snap_.schemas.end() || sc->second.owner != role || !sc->second.owner_without_usage;
         if (sc != snap_.schemas.end() && sc->second.owner == role) return false;  // taken from it by this plan
-        return snap_.usage.count({role, s}) || planned_usage_.count({role, s});
+        if (planned_usage_.count({role, s})) return true;
+        if (late && revokes_memberships_ && snap_.usage_through_targets.count({role, s})) return false;
+        return snap_.usage.count({role, s}) != 0;
     }
+
+    // Whether a statement appended to `out` runs after the membership revokes
+    // (see assemble()).
+    bool after_revokes(const std::vector<Statement>& out) const { return &out == &privileges_; }
 
     // The role a statement names as its acting role: none when it is the
     // caller, or when a superuser caller acts as the object's owner (a
@@ -400,8 +412,8 @@ private:
         borrow(actor, kSet, what);
         st.as_role = as_role(actor, owner);
         std::string lookup = st.as_role.empty() ? snap_.caller.name : actor;
-        bool lend = !schema.empty() && !snap_.caller.superuser && !has_usage(lookup, schema) &&
-                    !(st.as_role.empty() && borrowed_privileges_have_usage(schema));
+        bool lend = !schema.empty() && !snap_.caller.superuser && !has_usage(lookup, schema, after_revokes(out)) &&
+                    !(st.as_role.empty() && borrowed_privileges_have_usage(schema, after_revokes(out)));
         if (!lend) {
             out.push_back(std::move(st));
             return;
@@ -428,8 +440,8 @@ private:
         borrow(old_owner, kPrivileges, what);
         borrow(new_owner, kSet, what);
         AlterOwner st{ref, new_owner};
-        if (ref.schema.empty() || snap_.caller.superuser || has_usage(snap_.caller.name, ref.schema) ||
-            has_usage(old_owner, ref.schema))
+        if (ref.schema.empty() || snap_.caller.superuser || has_usage(snap_.caller.name, ref.schema, after_revokes(out)) ||
+            has_usage(old_owner, ref.schema, after_revokes(out)))
             out.push_back(std::move(st));
         else
             lend_usage(out, std::move(st), snap_.caller.name, ref.schema);
@@ -437,11 +449,11 @@ private:
 
     // Statements the caller runs as itself use the privileges of the roles it
     // borrows them from (the old owners).
-    bool borrowed_privileges_have_usage(const std::string& s) const {
+    bool borrowed_privileges_have_usage(const std::string& s, bool late) const {
         // On 15 a borrowed role's privileges come with it (for an INHERIT caller).
         bool all = !snap_.server.role_options && snap_.caller.inherit;
         for (const auto& [role, need] : borrowed_)
-            if ((all || (need & kPrivileges)) && has_usage(role, s)) return true;
+            if ((all || (need & kPrivileges)) && has_usage(role, s, late)) return true;
         return false;
     }
 
@@ -1024,6 +1036,11 @@ private:
     // revoking them here would undo its syncs, and its syncs these.
     bool other_databases(const std::string& role) const { return snap_.foreign_intermediates.count(role) != 0; }
 
+    // Whether a target that is a member of `role` stays one.
+    bool keeps_membership(const std::set<std::string>& wanted, const std::string& role) const {
+        return wanted.count(role) || other_databases(role);
+    }
+
     static bool is_intermediate(const std::string& role) {
         return role.rfind("_pgsr_global_", 0) == 0 || role.rfind("_pgsr_local_", 0) == 0;
     }
@@ -1071,7 +1088,7 @@ private:
             }
         }
         for (const std::string& r : st.member_of) {
-            if (wanted.count(r) || other_databases(r)) continue;
+            if (keeps_membership(wanted, r)) continue;
             check_admin(r, member, false);
             if (!options) {
                 revoke_sets_[{std::string(), {r}}].push_back(member);
@@ -1233,6 +1250,7 @@ private:
     std::map<std::string, std::string> recipients_;  // former owner -> recipient
     std::set<std::pair<std::string, std::string>> planned_usage_;  // (role, schema) USAGE granted by this plan
     std::set<std::pair<std::string, std::string>> revoked_usage_;  // ... and revoked by it
+    bool revokes_memberships_ = false;  // a target loses a membership
     std::map<std::string, std::string> intermediates_by_object_;
     std::map<std::string, std::string> declared_owner_;  // owned_key -> role declaring it
     std::map<std::string, std::string> schema_owner_;  // owners this plan sets

@@ -168,6 +168,10 @@ struct Snapshot {
     // (role, schema) pairs where the role may use the schema (USAGE, or owns
     // it): the roles a statement may act as, and the schemas of the snapshot.
     std::set<std::pair<std::string, std::string>> usage;
+    // The pairs of `usage` that hold only through a membership of a target
+    // role (its own or one it is a member of): gone once the plan revokes
+    // the target's memberships.
+    std::set<std::pair<std::string, std::string>> usage_through_targets;
     // Each target's recipient of objects taken from it, where one exists.
     std::map<std::string, Recipient> recipients;
 

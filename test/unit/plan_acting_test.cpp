@@ -675,6 +675,61 @@ TEST(ActLending, ForTheCallersAlterOwnerWhenNeitherItNorTheOldOwnerMayUseTheSche
     EXPECT_EQ(described(req, snap), (Statements{"AlterOwner table s.t TO alice"}));
 }
 
+TEST(ActLending, WhenTheActorsUsageGoesWithARevokedMembership) {
+    // tabowner may use "s" only through alice's membership of "team" (it is
+    // a member of alice): the membership goes before the GRANT runs.
+    for (ServerRules rules : {k15, k16}) {
+        Snapshot snap = snapshot(rules);
+        for (const char* r : {"owner", "tabowner", "team"}) member_of(snap, r);
+        admin_of(snap, "team");
+        snap.roles["team"].oid = kBob + 1;
+        snap.roles["alice"].member_of = snap.roles["alice"].settable = {"team"};
+        add_relation(snap, 100, "s", "t", "tabowner");
+        snap.usage.insert({"tabowner", "s"});
+        snap.usage_through_targets.insert({"tabowner", "s"});
+        const std::string granted_by = rules.role_options ? " GRANTED BY admin" : "";
+        EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+                  (Statements{"RevokeRoles team FROM alice" + granted_by,
+                              "AS owner: GrantPrivileges USAGE ON schema s TO tabowner",
+                              "AS tabowner: GrantPrivileges SELECT ON table s.t TO alice",
+                              "AS owner: RevokePrivileges USAGE ON schema s FROM tabowner"}))
+            << rules.role_options;
+        // alice keeps "team": nothing is lent.
+        EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true), membership("team", 1)})}), snap),
+                  (Statements{"AS tabowner: GrantPrivileges SELECT ON table s.t TO alice"}))
+            << rules.role_options;
+        // Its USAGE does not depend on a target: nothing is lent.
+        snap.usage_through_targets.clear();
+        EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+                  (Statements{"RevokeRoles team FROM alice" + granted_by,
+                              "AS tabowner: GrantPrivileges SELECT ON table s.t TO alice"}))
+            << rules.role_options;
+    }
+}
+
+TEST(ActLending, WhenTheCallerUsesABorrowedTargetThatLosesTheSchemasOwner) {
+    // 15: the caller borrows alice (to make her the owner of "g") and with
+    // her, her privileges: USAGE on "s" through "owner", whose membership
+    // she loses before the caller grants SELECT on its own table in "s".
+    Snapshot snap = snapshot(k15);
+    snap.usage.clear();
+    snap.roles["alice"].member_of = {"owner"};
+    Schema g;
+    g.oid = kS + 1;
+    g.owner = "admin";
+    snap.schemas["g"] = g;
+    add_relation(snap, 100, "s", "t", "admin");
+    snap.usage.insert({"alice", "s"});
+    snap.usage_through_targets.insert({"alice", "s"});
+    Request req = request({desired("alice", {select("s", "t", 0, true), own_schema("g", 1)})});
+    EXPECT_EQ(described(req, snap),
+              (Statements{"GrantRoles alice,owner TO admin", "AlterOwner schema g TO alice",
+                          "RevokeRoles owner FROM alice", "AS owner: GrantPrivileges USAGE ON schema s TO admin",
+                          "GrantPrivileges SELECT ON table s.t TO alice",
+                          "AS owner: RevokePrivileges USAGE ON schema s FROM admin",
+                          "RevokeRoles alice,owner FROM admin"}));
+}
+
 // ============================================================ taking ownership away
 
 // alice owns table "s"."t" (oid 100) and is synced with nothing declared.

@@ -1,0 +1,78 @@
+-- A role that can look up a schema only through a membership of the synced
+-- role (its own, or one it uses) loses that when the sync revokes the
+-- membership, before the GRANTs and REVOKEs of privileges run.  Then the
+-- statement still gets USAGE lent by the schema's owner for that one
+-- statement, and nobody keeps anything.
+\set su :USER
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+CREATE ROLE regress_pgsr_rm_owner;
+CREATE ROLE regress_pgsr_rm_u;
+CREATE ROLE regress_pgsr_rm_group;
+CREATE ROLE regress_pgsr_rm_tabowner;
+CREATE ROLE regress_pgsr_rm_v;
+CREATE SCHEMA regress_pgsr_rm_given;
+\c - :su
+CREATE SCHEMA regress_pgsr_rm_s AUTHORIZATION regress_pgsr_rm_owner;
+CREATE TABLE regress_pgsr_rm_s.t (x int);
+INSERT INTO regress_pgsr_rm_s.t VALUES (1);
+-- The caller owns a table in a schema it has no USAGE on; the target is a
+-- member of the schema's owner, and is to own another schema (so the caller
+-- is lent the target, and with it, on 15, the target's privileges).
+ALTER TABLE regress_pgsr_rm_s.t OWNER TO regress_pgsr_admin;
+GRANT regress_pgsr_rm_owner TO regress_pgsr_rm_u;
+SELECT has_schema_privilege('regress_pgsr_admin', 'regress_pgsr_rm_s', 'USAGE') AS caller_usage,
+       has_schema_privilege('regress_pgsr_rm_u', 'regress_pgsr_rm_s', 'USAGE') AS u_usage;
+CREATE VIEW regress_pgsr_rm_caller_roles AS
+    SELECT coalesce(string_agg(roleid::regrole::text, ', ' ORDER BY roleid::regrole::text), '') AS roles
+      FROM pg_auth_members WHERE member = (SELECT oid FROM pg_roles WHERE rolname = 'regress_pgsr_admin');
+SELECT roles AS caller_member_of_before FROM regress_pgsr_rm_caller_roles;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT action, statement FROM pg_sync_roles.sync('regress_pgsr_rm_u', '[
+    {"type": "table_select", "schema": "regress_pgsr_rm_s", "table": "t", "direct": true},
+    {"type": "schema_ownership", "schema": "regress_pgsr_rm_given"}
+]') ORDER BY step;
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_rm_u', '[
+    {"type": "table_select", "schema": "regress_pgsr_rm_s", "table": "t", "direct": true},
+    {"type": "schema_ownership", "schema": "regress_pgsr_rm_given"}
+]');
+\c - :su
+SELECT has_table_privilege('regress_pgsr_rm_u', 'regress_pgsr_rm_s.t', 'SELECT') AS u_select,
+       pg_has_role('regress_pgsr_rm_u', 'regress_pgsr_rm_owner', 'MEMBER') AS u_in_owner,
+       has_schema_privilege('regress_pgsr_rm_u', 'regress_pgsr_rm_s', 'USAGE') AS u_usage,
+       (SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'regress_pgsr_rm_given') AS given_to;
+-- The caller kept nothing: no USAGE, no membership.
+SELECT has_schema_privilege('regress_pgsr_admin', 'regress_pgsr_rm_s', 'USAGE') AS caller_usage,
+       (SELECT roles FROM regress_pgsr_rm_caller_roles) AS caller_member_of;
+SET ROLE regress_pgsr_rm_u;
+SELECT regress.error_of('SELECT x FROM regress_pgsr_rm_s.t') AS u_reads_without_usage;
+RESET ROLE;
+
+-- The same through a role that acts on its own table: its owner is a member
+-- of the target, which loses the group that gave USAGE on the schema.
+GRANT USAGE ON SCHEMA regress_pgsr_rm_s TO regress_pgsr_rm_group;
+GRANT regress_pgsr_rm_group TO regress_pgsr_rm_v;
+GRANT regress_pgsr_rm_v TO regress_pgsr_rm_tabowner;
+CREATE TABLE regress_pgsr_rm_s.t2 (x int);
+INSERT INTO regress_pgsr_rm_s.t2 VALUES (2);
+ALTER TABLE regress_pgsr_rm_s.t2 OWNER TO regress_pgsr_rm_tabowner;
+SELECT has_schema_privilege('regress_pgsr_rm_tabowner', 'regress_pgsr_rm_s', 'USAGE') AS tabowner_usage;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT action, statement FROM pg_sync_roles.sync('regress_pgsr_rm_v', '[
+    {"type": "table_select", "schema": "regress_pgsr_rm_s", "table": "t2", "direct": true}
+]') ORDER BY step;
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_rm_v', '[
+    {"type": "table_select", "schema": "regress_pgsr_rm_s", "table": "t2", "direct": true}
+]');
+\c - :su
+SELECT has_table_privilege('regress_pgsr_rm_v', 'regress_pgsr_rm_s.t2', 'SELECT') AS v_select,
+       pg_has_role('regress_pgsr_rm_v', 'regress_pgsr_rm_group', 'MEMBER') AS v_in_group,
+       has_schema_privilege('regress_pgsr_rm_tabowner', 'regress_pgsr_rm_s', 'USAGE') AS tabowner_usage,
+       (SELECT roles FROM regress_pgsr_rm_caller_roles) AS caller_member_of;
+
+SET client_min_messages = warning;
+DROP VIEW regress_pgsr_rm_caller_roles;
+DROP SCHEMA regress_pgsr_rm_s, regress_pgsr_rm_given CASCADE;
+SELECT regress.drop_roles('regress\_pgsr\_rm\_%');
