@@ -120,9 +120,11 @@ std::vector<std::string> acl_names(const Snapshot& snap, const Request& req) {
 }
 
 // ACL entries worth reading: those granted to or by the target roles (what
-// they hold, and what they passed on), and those of intermediate roles (to
-// find the one holding a privilege).  An ACL with thousands of other grantees
-// is filtered in the server.
+// they hold, and what they passed on), those of intermediate roles (to find
+// the one holding a privilege), and those held by a role other than the owner
+// that granted a target something (a REVOKE as that role removes its grant
+// only where it holds the grant option itself).  An ACL with thousands of
+// other grantees is filtered in the server.
 // PUBLIC comes back as the empty name: only what a target granted it.
 const char* kAclFilter =
     "SELECT CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text END AS grantee,"
@@ -132,12 +134,29 @@ const char* kAclFilter =
     " WHERE (x.grantee <> 0 OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($%d::pg_catalog.name[]))"
     "   AND (pg_catalog.pg_get_userbyid(x.grantee) = ANY ($%d::pg_catalog.name[])"
     "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($%d::pg_catalog.name[])"
-    "        OR pg_catalog.starts_with(pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text, $%d))";
+    "        OR pg_catalog.starts_with(pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text, $%d)"
+    "        OR x.grantee = ANY (ARRAY (SELECT y.grantor FROM pg_catalog.aclexplode(%s) y"
+    "                                    WHERE y.grantor <> %s"
+    "                                      AND pg_catalog.pg_get_userbyid(y.grantee) = ANY ($%d::pg_catalog.name[]))))";
 
-std::string acl_subquery(const char* column, int names_param, int prefix_param) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, kAclFilter, column, names_param, names_param, names_param, prefix_param);
+std::string acl_subquery(const char* column, const char* owner, int names_param, int prefix_param) {
+    char buf[2048];
+    snprintf(buf, sizeof buf, kAclFilter, column, names_param, names_param, names_param, prefix_param, column, owner,
+             names_param);
     return buf;
+}
+
+// Marks the entries whose grantor (not the owner) holds no grant option of
+// the privilege itself: the filter above reads the entries such a grantor
+// holds.
+void mark_grantor_options(std::vector<plan::AclEntry>& acl, const std::string& owner) {
+    for (plan::AclEntry& e : acl) {
+        if (e.grantor == owner) continue;
+        bool holds = false;
+        for (const plan::AclEntry& o : acl)
+            holds = holds || (o.grantee == e.grantor && o.privilege == e.privilege && o.grantable);
+        e.grantor_lacks_option = !holds;
+    }
 }
 
 std::string local_prefix(const Snapshot& snap) {
@@ -156,7 +175,7 @@ void read_databases(Snapshot& snap, const Request& req) {
         "SELECT d.datname::pg_catalog.text, d.oid, pg_catalog.pg_get_userbyid(d.datdba)::pg_catalog.text,"
         "       x.grantee, x.grantor, x.privilege_type, x.is_grantable"
         "  FROM pg_catalog.pg_database d"
-        "  LEFT JOIN LATERAL (" + acl_subquery("d.datacl", 2, 3) + ") x ON true"
+        "  LEFT JOIN LATERAL (" + acl_subquery("d.datacl", "d.datdba", 2, 3) + ") x ON true"
         " WHERE d.datname = ANY ($1::pg_catalog.name[])";
     for (const pg::Row& row : pg::spi::query(
              sql, {Param::of(as_vector(names)), Param::of(target_names(req)), Param::of(plan::connect_role_prefix())})) {
@@ -212,7 +231,7 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
         "       pg_catalog.has_schema_privilege(n.oid, 'CREATE'),"
         "       NOT pg_catalog.has_schema_privilege(n.nspowner, n.oid, 'USAGE')"
         "  FROM pg_catalog.pg_namespace n"
-        "  LEFT JOIN LATERAL (" + acl_subquery("n.nspacl", 3, 4) + ") e ON true"
+        "  LEFT JOIN LATERAL (" + acl_subquery("n.nspacl", "n.nspowner", 3, 4) + ") e ON true"
         " WHERE n.nspname = ANY ($1::pg_catalog.name[]) OR n.oid = ANY ($2::pg_catalog.oid[])";
     std::map<plan::Oid, std::string> by_oid;
     for (const pg::Row& row : pg::spi::query(
@@ -226,6 +245,7 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
         by_oid[sc.oid] = row.text(0);
         if (!row.is_null(3)) sc.acl.push_back({row.text(3), row.text(4), row.text(5), row.boolean(6)});
     }
+    for (auto& [_, sc] : snap.schemas) mark_grantor_options(sc.acl, sc.owner);
     for (const auto& [role, set] : touched)
         for (plan::Oid oid : set)
             if (auto it = by_oid.find(oid); it != by_oid.end()) snap.touched_schemas[role].insert(it->second);
@@ -290,7 +310,7 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         "       e.grantee, e.grantor, e.privilege_type, e.is_grantable"
         "  FROM pg_catalog.pg_class c"
         "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        "  LEFT JOIN LATERAL (" + acl_subquery("c.relacl", 2, 3) + ") e ON true"
+        "  LEFT JOIN LATERAL (" + acl_subquery("c.relacl", "c.relowner", 2, 3) + ") e ON true"
         " WHERE c.oid = ANY ($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
         "   AND c.relpersistence <> 't'";  // another session's temporary table is not ours to change
     for (const pg::Row& row : pg::spi::query(
@@ -305,6 +325,9 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         rel.linked = row.boolean(5);
         if (!row.is_null(6)) rel.acl.push_back({row.text(6), row.text(7), row.text(8), row.boolean(9)});
     }
+    for (plan::Oid oid : oids)
+        if (auto it = snap.relations.find(oid); it != snap.relations.end())
+            mark_grantor_options(it->second.acl, it->second.owner);
     // Column privileges of the target roles.
     for (const pg::Row& row : pg::spi::query(
              "SELECT a.attrelid, a.attname::pg_catalog.text,"

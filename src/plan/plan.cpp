@@ -532,7 +532,67 @@ private:
         if (r.object.type == ObjectType::schema && !r.give_back && !r.grant_option &&
             std::find(r.privileges.begin(), r.privileges.end(), "USAGE") != r.privileges.end())
             revoked_usage_.insert({r.grantee, r.object.name});
+        if (!r.give_back && r.columns.empty() && actor != owner) {
+            PrivilegeSet missing = options_missing(r, actor);
+            if (!missing.empty()) return lend_options(out, std::move(r), actor, owner, schema, what, missing);
+        }
         acting(out, std::move(r), actor, owner, schema, what);
+    }
+
+    // The snapshot's ACL of a relation or schema, and its owner there.
+    std::pair<const std::vector<AclEntry>*, std::string> acl_of(const ObjectRef& ref) const {
+        if (ref.type == ObjectType::schema) {
+            auto it = snap_.schemas.find(ref.name);
+            if (it != snap_.schemas.end()) return {&it->second.acl, it->second.owner};
+        } else if (ref.type != ObjectType::database) {
+            if (const Relation* rel = relation(ref.oid)) return {&rel->acl, rel->owner};
+        }
+        return {nullptr, {}};
+    }
+
+    // A REVOKE run as a role that is not the owner removes what PostgreSQL
+    // picks as grantor for it (select_best_grantor): that role only where it
+    // holds the grant option of every privilege named itself, in the object's
+    // ACL; otherwise a role it is a member of that does (the owner, for a
+    // member of the owner).  The options of `r` that `grantor` granted
+    // without holding them any more.
+    PrivilegeSet options_missing(const RevokePrivileges& r, const std::string& grantor) const {
+        PrivilegeSet missing;
+        auto [acl, _] = acl_of(r.object);
+        if (!acl) return missing;
+        for (const AclEntry& e : *acl)
+            if (e.grantee == r.grantee && e.grantor == grantor && e.grantor_lacks_option &&
+                std::find(r.privileges.begin(), r.privileges.end(), e.privilege) != r.privileges.end())
+                missing.insert(e.privilege);
+        return missing;
+    }
+
+    // The options a grantor lacks are lent by the owner for the one REVOKE
+    // that runs as the grantor, then taken back: the option alone where the
+    // grantor held the privilege from the owner already, else the privilege.
+    void lend_options(std::vector<Statement>& out, RevokePrivileges r, const std::string& grantor,
+                      const std::string& owner, const std::string& schema, const std::string& what,
+                      const PrivilegeSet& missing) {
+        auto [acl, old_owner] = acl_of(r.object);
+        PrivilegeSet had;  // held without the option, from the owner
+        for (const AclEntry& e : *acl)
+            if (e.grantee == grantor && missing.count(e.privilege) &&
+                (e.grantor == old_owner ? owner : e.grantor) == owner)
+                had.insert(e.privilege);
+        ObjectRef ref = r.object;
+        GrantPrivileges lent{sorted(missing), ref, grantor, {}};
+        lent.grant_option = true;
+        acting(out, std::move(lent), owner, owner, schema, what);
+        acting(out, std::move(r), grantor, owner, schema, what);
+        PrivilegeSet gone;
+        std::set_difference(missing.begin(), missing.end(), had.begin(), had.end(), std::inserter(gone, gone.end()));
+        for (bool option_only : {true, false}) {
+            const PrivilegeSet& back = option_only ? had : gone;
+            if (back.empty()) continue;
+            RevokePrivileges b = revoke_of(sorted(back), ref, grantor, {}, option_only, false);
+            b.give_back = true;
+            acting(out, std::move(b), owner, owner, schema, what);
+        }
     }
 
     // ----------------------------------------------------------- ownership

@@ -86,6 +86,11 @@ struct AclEntry {
     std::string grantor;
     std::string privilege;  // "SELECT", "USAGE", ...
     bool grantable = false; // WITH GRANT OPTION
+    // The grantor, not the owner, no longer holds the grant option of the
+    // privilege itself (in the same ACL): its grant outlived it, as when a
+    // member of the owner loses the option (it keeps it implicitly, so
+    // nothing cascades).
+    bool grantor_lacks_option = false;
 };
 
 struct Database {

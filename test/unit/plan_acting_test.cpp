@@ -80,7 +80,7 @@ struct Describe {
     }
     std::string operator()(const GrantPrivileges& s) const {
         return as(s.as_role) + "GrantPrivileges " + join(s.privileges) + " ON " + object_text(s.object) + " TO " +
-               grantee(s.grantee);
+               grantee(s.grantee) + (s.grant_option ? " WITH GRANT OPTION" : "");
     }
     std::string operator()(const RevokePrivileges& s) const {
         return as(s.as_role) + "RevokePrivileges " + (s.grant_option ? "GRANT OPTION FOR " : "") + join(s.privileges) +
@@ -728,6 +728,66 @@ TEST(ActLending, WhenTheCallerUsesABorrowedTargetThatLosesTheSchemasOwner) {
                           "GrantPrivileges SELECT ON table s.t TO alice",
                           "AS owner: RevokePrivileges USAGE ON schema s FROM admin",
                           "RevokeRoles alice,owner FROM admin"}));
+}
+
+// ============================================================ grant options lent for one REVOKE
+
+// alice holds SELECT on "s"."t" from "grantor", which no longer holds the
+// grant option itself (a member of the owner, whose option was revoked
+// without cascading).
+AclEntry outlived(const std::string& grantee, const std::string& privilege) {
+    AclEntry e = acl(grantee, privilege, "grantor");
+    e.grantor_lacks_option = true;
+    return e;
+}
+
+TEST(ActLendingOptions, TheOwnerLendsTheOptionForTheGrantorsRevoke) {
+    for (ServerRules rules : {k15, k16}) {
+        Snapshot snap = snapshot(rules);
+        for (const char* r : {"owner", "grantor"}) member_of(snap, r);
+        snap.usage.insert({"grantor", "s"});
+        // The grantor still holds SELECT from the owner: only the option goes back.
+        add_relation(snap, 100, "s", "t", "owner", 'r', {outlived("alice", "SELECT"), acl("grantor", "SELECT")});
+        snap.touched_relations["alice"] = {100};
+        EXPECT_EQ(described(request({desired("alice")}), snap),
+                  (Statements{"AS owner: GrantPrivileges SELECT ON table s.t TO grantor WITH GRANT OPTION",
+                              "AS grantor: RevokePrivileges SELECT ON table s.t FROM alice",
+                              "AS owner: RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM grantor"}))
+            << rules.role_options;
+        // It holds nothing: the privilege goes back too.
+        snap.relations[100].acl = {outlived("alice", "SELECT")};
+        EXPECT_EQ(described(request({desired("alice")}), snap),
+                  (Statements{"AS owner: GrantPrivileges SELECT ON table s.t TO grantor WITH GRANT OPTION",
+                              "AS grantor: RevokePrivileges SELECT ON table s.t FROM alice",
+                              "AS owner: RevokePrivileges SELECT ON table s.t FROM grantor"}))
+            << rules.role_options;
+    }
+}
+
+TEST(ActLendingOptions, OnlyTheOptionsTheGrantorLacksAndOnSchemasToo) {
+    Snapshot snap = snapshot();
+    for (const char* r : {"owner", "grantor"}) member_of(snap, r);
+    snap.usage.insert({"grantor", "s"});
+    // INSERT's option it still holds; SELECT's it lost (keeping SELECT).
+    add_relation(snap, 100, "s", "t", "owner", 'r',
+                 {outlived("alice", "SELECT"), acl("alice", "INSERT", "grantor"), acl("grantor", "SELECT"),
+                  acl("grantor", "INSERT", "owner", true)});
+    snap.touched_relations["alice"] = {100};
+    snap.schemas["s"].acl = {outlived("alice", "USAGE")};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"AS owner: GrantPrivileges USAGE ON schema s TO grantor WITH GRANT OPTION",
+                          "AS grantor: RevokePrivileges USAGE ON schema s FROM alice",
+                          "AS owner: RevokePrivileges USAGE ON schema s FROM grantor",
+                          "AS owner: GrantPrivileges SELECT ON table s.t TO grantor WITH GRANT OPTION",
+                          "AS grantor: RevokePrivileges INSERT,SELECT ON table s.t FROM alice",
+                          "AS owner: RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM grantor"}));
+    // Holding every option itself, it needs nothing lent.
+    snap.relations[100].acl[0].grantor_lacks_option = false;
+    snap.schemas["s"].acl[0].grantor_lacks_option = false;
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"AS grantor: RevokePrivileges USAGE ON schema s FROM alice",
+                          "AS grantor: RevokePrivileges INSERT,SELECT ON table s.t FROM alice"}));
 }
 
 // ============================================================ taking ownership away
