@@ -328,7 +328,8 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
     for (plan::Oid oid : oids)
         if (auto it = snap.relations.find(oid); it != snap.relations.end())
             mark_grantor_options(it->second.acl, it->second.owner);
-    // Column privileges of the target roles.
+    // Column privileges of the target roles, and of intermediate roles (one
+    // holding any is not fit for reuse).
     for (const pg::Row& row : pg::spi::query(
              "SELECT a.attrelid, a.attname::pg_catalog.text,"
              "       CASE WHEN x.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text END,"
@@ -337,8 +338,10 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
              "       LATERAL pg_catalog.aclexplode(a.attacl) x"
              " WHERE a.attrelid = ANY ($1::pg_catalog.oid[]) AND a.attnum > 0 AND a.attacl IS NOT NULL"
              "   AND (pg_catalog.pg_get_userbyid(x.grantee) = ANY ($2::pg_catalog.name[])"
-             "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($2::pg_catalog.name[]))",
-             {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())), Param::of(target_names(req))}))
+             "        OR pg_catalog.pg_get_userbyid(x.grantor) = ANY ($2::pg_catalog.name[])"
+             "        OR pg_catalog.starts_with(pg_catalog.pg_get_userbyid(x.grantee)::pg_catalog.text, $3))",
+             {Param::of(std::vector<std::uint32_t>(oids.begin(), oids.end())), Param::of(target_names(req)),
+              Param::of(local_prefix(snap))}))
         snap.relations[row.oid(0)].columns.push_back(
             {row.text(1), {row.text(2), row.text(3), row.text(4), row.boolean(5)}});
 }

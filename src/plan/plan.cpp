@@ -764,10 +764,20 @@ private:
     // owner changes, so that its other readers keep it.
     std::set<std::pair<std::string, std::string>> kept_intermediate(const Relation& rel) const {
         std::set<std::pair<std::string, std::string>> keep;
-        if (auto i = intermediate_in_acl(rel.acl, local_role_prefix(snap_.database_oid, spec::Kind::table_select),
-                                         "SELECT", "pg_class", rel.oid, snap_.intermediates))
-            keep.insert({*i, "SELECT"});
+        if (auto i = relation_intermediate(rel)) keep.insert({*i, "SELECT"});
         return keep;
+    }
+
+    // A relation's intermediate role for SELECT, if a fit one exists: a
+    // privilege it holds on a column counts as another privilege there.
+    std::optional<std::string> relation_intermediate(const Relation& rel) const {
+        std::vector<AclEntry> acl = rel.acl;
+        for (const ColumnAclEntry& c : rel.columns) {
+            acl.push_back(c.entry);
+            acl.back().privilege += " (" + c.column + ")";
+        }
+        return intermediate_in_acl(acl, local_role_prefix(snap_.database_oid, spec::Kind::table_select), "SELECT",
+                                   "pg_class", rel.oid, snap_.intermediates);
     }
 
     // The recipient of what `role` owned: its trusted one, or a new one.
@@ -864,8 +874,7 @@ private:
         std::string prefix = local_role_prefix(snap_.database_oid, spec::Kind::table_select);
         std::string marker =
             intermediate_marker("SELECT", "table " + dq(rel.schema) + "." + dq(rel.name), "pg_class", rel.oid);
-        std::optional<std::string> existing =
-            intermediate_in_acl(rel.acl, prefix, "SELECT", "pg_class", rel.oid, snap_.intermediates);
+        std::optional<std::string> existing = relation_intermediate(rel);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
             create_role(intermediates_, name);

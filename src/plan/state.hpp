@@ -119,7 +119,7 @@ struct Relation {
     char relkind = 'r';  // r, p, v, m, f or S, as in pg_class
     std::string owner;
     std::vector<AclEntry> acl;             // entries of target and intermediate roles
-    std::vector<ColumnAclEntry> columns;   // column privileges of target roles
+    std::vector<ColumnAclEntry> columns;   // column privileges of target and intermediate roles
     std::vector<Oid> owned_sequences;      // move with the table when its owner changes
     bool linked = false;                   // a sequence owned by a table column
 };
