@@ -1,5 +1,6 @@
 #include "catalog/catalog.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -147,11 +148,12 @@ std::string acl_subquery(const char* column, const char* owner, int names_param,
 }
 
 // Marks the entries whose grantor (not the owner) holds no grant option of
-// the privilege itself: the filter above reads the entries such a grantor
-// holds.
-void mark_grantor_options(std::vector<plan::AclEntry>& acl, const std::string& owner) {
+// the privilege itself, where the filter above read what the grantor holds:
+// for entries of the roles in `names`.
+void mark_grantor_options(std::vector<plan::AclEntry>& acl, const std::string& owner,
+                          const std::vector<std::string>& names) {
     for (plan::AclEntry& e : acl) {
-        if (e.grantor == owner) continue;
+        if (e.grantor == owner || std::find(names.begin(), names.end(), e.grantee) == names.end()) continue;
         bool holds = false;
         for (const plan::AclEntry& o : acl)
             holds = holds || (o.grantee == e.grantor && o.privilege == e.privilege && o.grantable);
@@ -245,7 +247,8 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
         by_oid[sc.oid] = row.text(0);
         if (!row.is_null(3)) sc.acl.push_back({row.text(3), row.text(4), row.text(5), row.boolean(6)});
     }
-    for (auto& [_, sc] : snap.schemas) mark_grantor_options(sc.acl, sc.owner);
+    const std::vector<std::string> names_read = acl_names(snap, req);
+    for (auto& [_, sc] : snap.schemas) mark_grantor_options(sc.acl, sc.owner, names_read);
     for (const auto& [role, set] : touched)
         for (plan::Oid oid : set)
             if (auto it = by_oid.find(oid); it != by_oid.end()) snap.touched_schemas[role].insert(it->second);
@@ -325,9 +328,10 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         rel.linked = row.boolean(5);
         if (!row.is_null(6)) rel.acl.push_back({row.text(6), row.text(7), row.text(8), row.boolean(9)});
     }
+    const std::vector<std::string> names_read = acl_names(snap, req);
     for (plan::Oid oid : oids)
         if (auto it = snap.relations.find(oid); it != snap.relations.end())
-            mark_grantor_options(it->second.acl, it->second.owner);
+            mark_grantor_options(it->second.acl, it->second.owner, names_read);
     // Column privileges of the target roles, and of intermediate roles (one
     // holding any is not fit for reuse).
     for (const pg::Row& row : pg::spi::query(
