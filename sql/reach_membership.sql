@@ -1,7 +1,8 @@
 -- A role that can look up a schema only through a membership of the synced
 -- role (its own, or one it uses) loses that when the sync revokes the
--- membership, before the GRANTs and REVOKEs of privileges run.  Then the
--- statement still gets USAGE lent by the schema's owner for that one
+-- membership, before the GRANTs and REVOKEs of privileges run; one that can
+-- only through PUBLIC loses it when the sync revokes PUBLIC's USAGE.  Then
+-- the statement still gets USAGE lent by the schema's owner for that one
 -- statement, and nobody keeps anything.
 \set su :USER
 \c - regress_pgsr_admin
@@ -72,7 +73,45 @@ SELECT has_table_privilege('regress_pgsr_rm_v', 'regress_pgsr_rm_s.t2', 'SELECT'
        has_schema_privilege('regress_pgsr_rm_tabowner', 'regress_pgsr_rm_s', 'USAGE') AS tabowner_usage,
        (SELECT roles FROM regress_pgsr_rm_caller_roles) AS caller_member_of;
 
+
+-- The same where the acting role can use the schema only through PUBLIC,
+-- and the sync revokes PUBLIC's USAGE first: the synced role loses the
+-- schema it owns, and with it the grants it made there.
+CREATE SCHEMA regress_pgsr_rm_p AUTHORIZATION regress_pgsr_rm_u;
+CREATE TABLE regress_pgsr_rm_p.t3 (x int);
+ALTER TABLE regress_pgsr_rm_p.t3 OWNER TO regress_pgsr_rm_owner;
+SET ROLE regress_pgsr_rm_u;
+GRANT USAGE ON SCHEMA regress_pgsr_rm_p TO PUBLIC;
+RESET ROLE;
+SELECT has_schema_privilege('regress_pgsr_rm_owner', 'regress_pgsr_rm_p', 'USAGE') AS owner_usage;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT action, regress.stable(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_rm_u', '[
+    {"type": "table_select", "schema": "regress_pgsr_rm_s", "table": "t", "direct": true},
+    {"type": "schema_ownership", "schema": "regress_pgsr_rm_given"},
+    {"type": "table_select", "schema": "regress_pgsr_rm_p", "table": "t3"}
+]') ORDER BY step;
+SELECT count(*) AS changes FROM pg_sync_roles.sync('regress_pgsr_rm_u', '[
+    {"type": "table_select", "schema": "regress_pgsr_rm_s", "table": "t", "direct": true},
+    {"type": "schema_ownership", "schema": "regress_pgsr_rm_given"},
+    {"type": "table_select", "schema": "regress_pgsr_rm_p", "table": "t3"}
+]');
+\c - :su
+SELECT has_table_privilege('regress_pgsr_rm_u', 'regress_pgsr_rm_p.t3', 'SELECT') AS u_select,
+       (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'regress_pgsr_rm_p')
+           LIKE '\_pgsr\_owner\_%' AS taken,
+       has_schema_privilege('regress_pgsr_rm_owner', 'regress_pgsr_rm_p', 'USAGE') AS owner_usage,
+       (SELECT roles FROM regress_pgsr_rm_caller_roles) AS caller_member_of;
+
 SET client_min_messages = warning;
 DROP VIEW regress_pgsr_rm_caller_roles;
-DROP SCHEMA regress_pgsr_rm_s, regress_pgsr_rm_given CASCADE;
+DROP SCHEMA regress_pgsr_rm_s, regress_pgsr_rm_given, regress_pgsr_rm_p CASCADE;
 SELECT regress.drop_roles('regress\_pgsr\_rm\_%');
+DO $$
+DECLARE r text;
+BEGIN
+    FOR r IN SELECT rolname FROM pg_roles
+              WHERE shobj_description(oid, 'pg_authid') LIKE '%"regress\_pgsr\_rm\_%' LOOP
+        EXECUTE format('DROP ROLE %I', r);
+    END LOOP;
+END $$;

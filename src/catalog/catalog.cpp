@@ -545,42 +545,50 @@ void read_standing(Snapshot& snap, const Request& req) {
 }
 
 // Which of the roles a statement may act as (and the caller) can look up
-// objects in which of the snapshot's schemas; and where that holds only
-// through a membership of a target role, which the plan may revoke before
-// the statement runs: the roles whose privileges each one uses are followed
-// as PostgreSQL does (roles_is_member_of), but not past a target.
+// objects in which of the snapshot's schemas, and where that holds only
+// through what the plan may take away before the statement runs: a
+// membership of a target role, or PUBLIC's USAGE.  The roles whose
+// privileges each one uses are followed as PostgreSQL does
+// (roles_is_member_of); `free` while no target's membership was followed.
 void read_usage(Snapshot& snap, const Request& req) {
     if (snap.schemas.empty()) return;
     std::set<std::string> roles{snap.caller.name};
     for (const auto& [name, _] : snap.standing) roles.insert(name);
     std::set<std::string> schemas;
     for (const auto& [name, _] : snap.schemas) schemas.insert(name);
+    auto through = [](const char* free, const char* grantees) {
+        return std::string(
+                   "r.rolsuper OR EXISTS (SELECT FROM kept k WHERE k.actor = r.oid AND ") + free +
+               "    AND (k.role IN ('pg_read_all_data'::pg_catalog.regrole, 'pg_write_all_data'::pg_catalog.regrole)"
+               "         OR EXISTS (SELECT FROM pg_catalog.aclexplode(COALESCE(n.nspacl,"
+               "                                    pg_catalog.acldefault('n', n.nspowner))) x"
+               "                     WHERE x.privilege_type = 'USAGE' AND x.grantee IN " + grantees + ")))";
+    };
     std::string sql = std::string(
         "WITH RECURSIVE actor AS ("
         "    SELECT r.oid, r.rolname, r.rolsuper FROM pg_catalog.pg_roles r"
         "     WHERE r.rolname = ANY ($1::pg_catalog.name[])),"
         "  target AS (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = ANY ($3::pg_catalog.name[])),"
-        "  kept (actor, role) AS ("
-        "    SELECT oid, oid FROM actor"
+        "  kept (actor, role, free) AS ("
+        "    SELECT oid, oid, true FROM actor"
         "    UNION"
-        "    SELECT k.actor, a.roleid FROM kept k"
+        "    SELECT k.actor, a.roleid, k.free AND k.role NOT IN (SELECT oid FROM target) FROM kept k"
         "      JOIN pg_catalog.pg_auth_members a ON a.member = k.role"
         "      JOIN pg_catalog.pg_roles m ON m.oid = a.member"
-        "     WHERE ") + pg::passes_privileges_sql() + " AND k.role NOT IN (SELECT oid FROM target))"
+        "     WHERE ") + pg::passes_privileges_sql() + ")"
         "SELECT r.rolname::pg_catalog.text, n.nspname::pg_catalog.text,"
-        "       NOT (r.rolsuper OR EXISTS ("
-        "           SELECT FROM kept k WHERE k.actor = r.oid"
-        "              AND (k.role IN ('pg_read_all_data'::pg_catalog.regrole, 'pg_write_all_data'::pg_catalog.regrole)"
-        "                   OR EXISTS (SELECT FROM pg_catalog.aclexplode(COALESCE(n.nspacl,"
-        "                                              pg_catalog.acldefault('n', n.nspowner))) x"
-        "                               WHERE x.privilege_type = 'USAGE' AND x.grantee IN (k.role, 0)))))"
+        "       " + through("k.free", "(k.role, 0)") + ", " + through("true", "(k.role)") + ", " +
+        through("k.free", "(k.role)") +
         "  FROM actor r, pg_catalog.pg_namespace n"
         " WHERE n.nspname = ANY ($2::pg_catalog.name[])"
         "   AND pg_catalog.has_schema_privilege(r.oid, n.oid, 'USAGE')";
     for (const pg::Row& row :
          pg::spi::query(sql, {Param::of(as_vector(roles)), Param::of(as_vector(schemas)), Param::of(target_names(req))})) {
-        snap.usage.insert({row.text(0), row.text(1)});
-        if (row.boolean(2)) snap.usage_through_targets.insert({row.text(0), row.text(1)});
+        std::pair<std::string, std::string> key{row.text(0), row.text(1)};
+        snap.usage.insert(key);
+        int needs = (row.boolean(2) ? 0 : Snapshot::kThroughTargets) | (row.boolean(3) ? 0 : Snapshot::kThroughPublic) |
+                    (row.boolean(4) ? 0 : Snapshot::kThroughEither);
+        if (needs) snap.usage_needs[key] = needs;
     }
 }
 

@@ -377,7 +377,8 @@ private:
     // Whether `role` can look up objects in schema `s` (name lookup needs
     // USAGE) in a statement that runs before this plan's membership revokes,
     // or after them (`late`): then what it has only through a target's
-    // memberships may be gone.
+    // memberships may be gone.  What it has only through PUBLIC may be gone
+    // once the plan revokes PUBLIC's USAGE.
     bool has_usage(const std::string& role, const std::string& s, bool late) const {
         if (standing_of(role).superuser) return true;
         if (revoked_usage_.count({role, s})) return false;
@@ -386,8 +387,12 @@ private:
             return sc == snap_.schemas.end() || sc->second.owner != role || !sc->second.owner_without_usage;
         if (sc != snap_.schemas.end() && sc->second.owner == role) return false;  // taken from it by this plan
         if (planned_usage_.count({role, s})) return true;
-        if (late && revokes_memberships_ && snap_.usage_through_targets.count({role, s})) return false;
-        return snap_.usage.count({role, s}) != 0;
+        if (!snap_.usage.count({role, s})) return false;
+        auto needs = snap_.usage_needs.find({role, s});
+        if (needs == snap_.usage_needs.end()) return true;
+        bool targets = late && revokes_memberships_, public_grant = revoked_usage_.count({"", s}) != 0;
+        if (targets && public_grant) return !(needs->second & Snapshot::kThroughEither);
+        return !(needs->second & ((targets ? Snapshot::kThroughTargets : 0) | (public_grant ? Snapshot::kThroughPublic : 0)));
     }
 
     // Whether a statement appended to `out` runs after the membership revokes

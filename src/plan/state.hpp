@@ -173,10 +173,13 @@ struct Snapshot {
     // (role, schema) pairs where the role may use the schema (USAGE, or owns
     // it): the roles a statement may act as, and the schemas of the snapshot.
     std::set<std::pair<std::string, std::string>> usage;
-    // The pairs of `usage` that hold only through a membership of a target
-    // role (its own or one it is a member of): gone once the plan revokes
-    // the target's memberships.
-    std::set<std::pair<std::string, std::string>> usage_through_targets;
+    // The pairs of `usage` that a change this plan may make before the
+    // statement takes away (UsageNeed bits): they hold only through a
+    // membership of a target role (its own, or one it is a member of), gone
+    // once the plan revokes a target's memberships; or only through PUBLIC's
+    // USAGE, gone once the plan revokes that; or only through one of them.
+    enum UsageNeed : int { kThroughTargets = 1, kThroughPublic = 2, kThroughEither = 4 };
+    std::map<std::pair<std::string, std::string>, int> usage_needs;
     // Each target's recipient of objects taken from it, where one exists.
     std::map<std::string, Recipient> recipients;
 

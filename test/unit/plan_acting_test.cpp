@@ -675,6 +675,18 @@ TEST(ActLending, ForTheCallersAlterOwnerWhenNeitherItNorTheOldOwnerMayUseTheSche
     EXPECT_EQ(described(req, snap), (Statements{"AlterOwner table s.t TO alice"}));
 }
 
+// alice owns schema "s" (and granted PUBLIC USAGE on it); tabowner owns
+// table "s"."t" (oid 100).
+Snapshot taking_snapshot_of_schema() {
+    Snapshot snap = snapshot();
+    for (const char* r : {"alice", "tabowner"}) member_of(snap, r);
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {acl("", "USAGE", "alice")};
+    snap.touched_schemas["alice"] = {"s"};
+    add_relation(snap, 100, "s", "t", "tabowner");
+    return snap;
+}
+
 TEST(ActLending, WhenTheActorsUsageGoesWithARevokedMembership) {
     // tabowner may use "s" only through alice's membership of "team" (it is
     // a member of alice): the membership goes before the GRANT runs.
@@ -686,7 +698,7 @@ TEST(ActLending, WhenTheActorsUsageGoesWithARevokedMembership) {
         snap.roles["alice"].member_of = snap.roles["alice"].settable = {"team"};
         add_relation(snap, 100, "s", "t", "tabowner");
         snap.usage.insert({"tabowner", "s"});
-        snap.usage_through_targets.insert({"tabowner", "s"});
+        snap.usage_needs[{"tabowner", "s"}] = Snapshot::kThroughTargets | Snapshot::kThroughEither;
         const std::string granted_by = rules.role_options ? " GRANTED BY admin" : "";
         EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
                   (Statements{"RevokeRoles team FROM alice" + granted_by,
@@ -699,12 +711,34 @@ TEST(ActLending, WhenTheActorsUsageGoesWithARevokedMembership) {
                   (Statements{"AS tabowner: GrantPrivileges SELECT ON table s.t TO alice"}))
             << rules.role_options;
         // Its USAGE does not depend on a target: nothing is lent.
-        snap.usage_through_targets.clear();
+        snap.usage_needs.clear();
         EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
                   (Statements{"RevokeRoles team FROM alice" + granted_by,
                               "AS tabowner: GrantPrivileges SELECT ON table s.t TO alice"}))
             << rules.role_options;
     }
+}
+
+TEST(ActLending, WhenTheActorsUsageWasPublicsAndThePlanRevokesIt) {
+    // alice owns "s" and loses it: PUBLIC's USAGE, which she granted, goes
+    // first; tabowner could use "s" only through PUBLIC.
+    Snapshot snap = taking_snapshot_of_schema();
+    snap.usage.insert({"tabowner", "s"});
+    snap.usage_needs[{"tabowner", "s"}] = Snapshot::kThroughPublic | Snapshot::kThroughEither;
+    Statements got = described(request({desired("alice", {select("s", "t", 0, true)})}), snap);
+    const std::string to = nth(kOwner, 1);
+    EXPECT_EQ(Statements(got.begin() + 3, got.end()),
+              (Statements{"AS alice: RevokePrivileges USAGE ON schema s FROM PUBLIC CASCADE",
+                          "AlterOwner schema s TO " + to,
+                          "AS " + to + ": GrantPrivileges USAGE ON schema s TO tabowner",
+                          "AS tabowner: GrantPrivileges SELECT ON table s.t TO alice",
+                          "AS " + to + ": RevokePrivileges USAGE ON schema s FROM tabowner",
+                          "RevokeRoles " + to + " FROM admin"}))
+        << lines(got);
+    // Its USAGE is its own: nothing is lent.
+    snap.usage_needs.clear();
+    got = described(request({desired("alice", {select("s", "t", 0, true)})}), snap);
+    EXPECT_EQ(index_of(got, "AS " + to + ": GrantPrivileges USAGE ON schema s TO tabowner"), -1) << lines(got);
 }
 
 TEST(ActLending, WhenTheCallerUsesABorrowedTargetThatLosesTheSchemasOwner) {
@@ -720,7 +754,7 @@ TEST(ActLending, WhenTheCallerUsesABorrowedTargetThatLosesTheSchemasOwner) {
     snap.schemas["g"] = g;
     add_relation(snap, 100, "s", "t", "admin");
     snap.usage.insert({"alice", "s"});
-    snap.usage_through_targets.insert({"alice", "s"});
+    snap.usage_needs[{"alice", "s"}] = Snapshot::kThroughTargets | Snapshot::kThroughEither;
     Request req = request({desired("alice", {select("s", "t", 0, true), own_schema("g", 1)})});
     EXPECT_EQ(described(req, snap),
               (Statements{"GrantRoles alice,owner TO admin", "AlterOwner schema g TO alice",
