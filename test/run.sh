@@ -2,7 +2,8 @@
 # Runs every test suite of pg_sync_roles on every PostgreSQL version tested:
 #   unit (GoogleTest), fuzz (libFuzzer, bounded), regress (pg_regress, as a
 #   non-superuser caller), isolation (pg_isolation_regress), login (TCP),
-#   cron (pg_cron jobs), bench (a smoke run of the benchmark at a tiny size).
+#   cron (pg_cron jobs), bench (a smoke run of the benchmark at a tiny size),
+#   model (model-based random test, test/model).
 # 15 runs here, on Debian 12's packages; 17 and 18 each in a chroot of the
 # Debian suite that packages it (trixie, forky), made by debootstrap and
 # cached (scripts/chroot.sh), where this same script runs for that version.
@@ -28,7 +29,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login cron bench ${PGSR_MODEL_SUITE-})
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login cron bench model)
 HOST_VERSION=15     # what this machine's Debian (12) packages
 
 passed=0

@@ -76,7 +76,8 @@ struct Renderer {
     }
     Rendered operator()(const GrantPrivileges& s) const {
         return as(s.as_role, plain("GRANT " + join(s.privileges) + " ON " + grant_keyword(s.object.type) + " " +
-                                   object_name(s.object) + " TO " + grantee(s.grantee)));
+                                   object_name(s.object) + " TO " + grantee(s.grantee) +
+                                   (s.grant_option ? " WITH GRANT OPTION" : "")));
     }
     Rendered operator()(const RevokePrivileges& s) const {
         std::string what = join(s.privileges);

@@ -1,5 +1,6 @@
 #include "catalog/catalog.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -156,9 +157,39 @@ public:
             if (auto r = cat::role(n)) oids_.insert(r->oid);
     }
 
-    void keep(const std::vector<cat::AclPrivilege>& acl, std::vector<plan::AclEntry>& out) {
+    void keep(const std::vector<cat::AclPrivilege>& acl, std::vector<plan::AclEntry>& out) { keep(acl, out, {}); }
+
+    // As keep(), and also the entries held by a role other than `owner` that
+    // granted a named role something: a REVOKE as that role removes its
+    // grant only where it holds the grant option itself (otherwise
+    // PostgreSQL picks another grantor).  The named roles' entries whose
+    // grantor does not are marked (AclEntry::grantor_lacks_option).
+    void keep_with_grantors(const std::vector<cat::AclPrivilege>& acl, cat::Oid owner,
+                            std::vector<plan::AclEntry>& out) {
+        std::set<cat::Oid> grantors;
+        for (const cat::AclPrivilege& x : acl)
+            if (x.grantor != owner && oids_.count(x.grantee)) grantors.insert(x.grantor);
+        std::size_t first = out.size();
+        keep(acl, out, grantors);
+        if (grantors.empty()) return;
         for (const cat::AclPrivilege& x : acl) {
-            bool named = oids_.count(x.grantee) || oids_.count(x.grantor);
+            if (x.grantor == owner || !oids_.count(x.grantee)) continue;
+            bool holds = std::any_of(acl.begin(), acl.end(), [&](const cat::AclPrivilege& y) {
+                return y.grantee == x.grantor && y.privilege == x.privilege && y.grantable;
+            });
+            if (holds) continue;
+            for (std::size_t i = first; i < out.size(); ++i)
+                if (out[i].grantee == name(x.grantee) && out[i].grantor == name(x.grantor) &&
+                    out[i].privilege == x.privilege)
+                    out[i].grantor_lacks_option = true;
+        }
+    }
+
+private:
+    void keep(const std::vector<cat::AclPrivilege>& acl, std::vector<plan::AclEntry>& out,
+              const std::set<cat::Oid>& also) {
+        for (const cat::AclPrivilege& x : acl) {
+            bool named = oids_.count(x.grantee) || oids_.count(x.grantor) || also.count(x.grantee);
             bool by_prefix = !prefix_.empty() && x.grantee != 0 && starts_with(name(x.grantee), prefix_);
             if (x.grantee == 0 ? !oids_.count(x.grantor) : !named && !by_prefix) continue;
             out.push_back({x.grantee == 0 ? std::string() : name(x.grantee), name(x.grantor), x.privilege,
@@ -166,7 +197,6 @@ public:
         }
     }
 
-private:
     const std::string& name(cat::Oid oid) {
         auto it = names_.find(oid);
         if (it == names_.end()) it = names_.emplace(oid, cat::role_name(oid)).first;
@@ -197,7 +227,7 @@ void read_databases(Snapshot& snap, const Request& req) {
         plan::Database& db = snap.databases[name];
         db.oid = d->oid;
         db.owner = cat::role_name(d->owner);
-        filter.keep(d->acl, db.acl);
+        filter.keep_with_grantors(d->acl, d->owner, db.acl);
     }
 }
 
@@ -254,7 +284,7 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
         sc.caller_can_create = cat::has_schema_privilege(me, oid, "CREATE");
         sc.owner_without_usage = !cat::has_schema_privilege(n.owner, oid, "USAGE");
         by_oid[oid] = n.name;
-        filter.keep(n.acl, sc.acl);
+        filter.keep_with_grantors(n.acl, n.owner, sc.acl);
     }
     for (const auto& [role, set] : touched)
         for (plan::Oid oid : set)
@@ -314,7 +344,7 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
     if (oids.empty()) return;
     AclFilter filter(acl_names(snap, req), local_prefix(snap));
     std::vector<std::string> targets = target_names(req);
-    AclFilter column_filter({targets.begin(), targets.end()}, "");
+    AclFilter column_filter({targets.begin(), targets.end()}, local_prefix(snap));
     std::map<cat::Oid, std::string> schema_names;
     for (plan::Oid oid : oids) {
         auto r = cat::relation(oid);
@@ -333,8 +363,9 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         rel.relkind = r->relkind;
         rel.owner = cat::role_name(r->owner);
         rel.linked = r->relkind == 'S' && cat::owned_by_relation(oid);
-        filter.keep(r->acl, rel.acl);
-        // Column privileges of the target roles.
+        filter.keep_with_grantors(r->acl, r->owner, rel.acl);
+        // Column privileges of the target roles, and of intermediate roles
+        // (one holding any is not fit for reuse).
         for (const cat::ColumnAcl& c : cat::column_acls(oid)) {
             std::vector<plan::AclEntry> kept;
             column_filter.keep({c.item}, kept);
@@ -477,8 +508,10 @@ void read_recipients(Snapshot& snap, const Request& req) {
 // once, so one plan sees one answer.
 class Checks : public plan::Deferred {
 public:
-    Checks(std::map<std::string, cat::Oid> roles, std::map<std::string, cat::Oid> schemas, const std::string& caller)
-        : roles_(std::move(roles)), schemas_(std::move(schemas)), caller_(caller), me_(cat::current_user()) {}
+    Checks(std::map<std::string, cat::Oid> roles, std::map<std::string, cat::Oid> schemas, const std::string& caller,
+           std::set<cat::Oid> targets)
+        : roles_(std::move(roles)), schemas_(std::move(schemas)), caller_(caller), me_(cat::current_user()),
+          targets_(std::move(targets)) {}
 
     std::optional<plan::Standing> standing(const std::string& role) override {
         auto r = roles_.find(role);
@@ -490,22 +523,51 @@ public:
 
     // The caller and the roles whose standing may be asked.
     bool usage(const std::string& role, const std::string& schema) override {
-        auto s = schemas_.find(schema);
-        if (s == schemas_.end()) return false;
-        cat::Oid oid;
-        if (auto r = roles_.find(role); r != roles_.end())
-            oid = r->second;
-        else if (role == caller_)
-            oid = me_;
-        else
-            return false;
-        auto key = std::make_pair(oid, s->second);
-        auto it = usage_.find(key);
-        if (it == usage_.end()) it = usage_.emplace(key, cat::has_schema_privilege(oid, s->second, "USAGE")).first;
+        auto key = pair_of(role, schema);
+        if (!key) return false;
+        auto it = usage_.find(*key);
+        if (it == usage_.end())
+            it = usage_.emplace(*key, cat::has_schema_privilege(key->first, key->second, "USAGE")).first;
         return it->second;
     }
 
+    // Of a pair where usage() holds: what it holds through, as a privilege
+    // check finds it (pg_namespace_aclmask): the schema's ACL entries of the
+    // role, of the roles whose privileges it uses, or of PUBLIC, or
+    // pg_read_all_data / pg_write_all_data among those roles.
+    int usage_needs(const std::string& role, const std::string& schema) override {
+        auto key = pair_of(role, schema);
+        if (!key) return 0;
+        auto it = needs_.find(*key);
+        if (it != needs_.end()) return it->second;
+        int needs = 0;
+        auto r = cat::role(key->first);
+        if (r && !r->superuser) {
+            const Reach& reach = reach_of(key->first);
+            const std::set<cat::Oid>& holders = usage_holders(key->second);
+            auto through = [&](const std::set<cat::Oid>& roles, bool with_public) {
+                if (with_public && holders.count(0)) return true;
+                return std::any_of(roles.begin(), roles.end(),
+                                   [&](cat::Oid o) { return holders.count(o) || cat::uses_every_schema(o); });
+            };
+            if (!through(reach.free, true)) needs |= Snapshot::kThroughTargets;
+            if (!through(reach.all, false)) needs |= Snapshot::kThroughPublic;
+            if (!through(reach.free, false)) needs |= Snapshot::kThroughEither;
+        }
+        return needs_.emplace(*key, needs).first->second;
+    }
+
 private:
+    // (role, schema) oids of the caller or a role whose standing may be
+    // asked, and a schema of the snapshot.
+    std::optional<std::pair<cat::Oid, cat::Oid>> pair_of(const std::string& role, const std::string& schema) const {
+        auto s = schemas_.find(schema);
+        if (s == schemas_.end()) return std::nullopt;
+        if (auto r = roles_.find(role); r != roles_.end()) return std::make_pair(r->second, s->second);
+        if (role == caller_) return std::make_pair(me_, s->second);
+        return std::nullopt;
+    }
+
     plan::Standing read(cat::Oid role) const {
         plan::Standing st;
         auto r = cat::role(role);
@@ -522,12 +584,63 @@ private:
         return st;
     }
 
+    // The roles whose privileges a role uses (itself included): `all` of
+    // them, and those reached without following a membership of a target
+    // (`free`), which the plan may revoke before a statement runs.
+    struct Reach {
+        std::set<cat::Oid> free, all;
+    };
+
+    const Reach& reach_of(cat::Oid role) {
+        auto it = reach_.find(role);
+        if (it != reach_.end()) return it->second;
+        Reach r;
+        for (bool free : {true, false}) {
+            std::set<cat::Oid>& seen = free ? r.free : r.all;
+            std::vector<cat::Oid> todo{role};
+            seen.insert(role);
+            while (!todo.empty()) {
+                cat::Oid o = todo.back();
+                todo.pop_back();
+                for (const cat::PrivilegeSource& src : sources_of(o))
+                    if ((!free || src.implicit || !targets_.count(o)) && seen.insert(src.role).second)
+                        todo.push_back(src.role);
+            }
+        }
+        return reach_.emplace(role, std::move(r)).first->second;
+    }
+
+    const std::vector<cat::PrivilegeSource>& sources_of(cat::Oid role) {
+        auto it = sources_.find(role);
+        if (it == sources_.end()) it = sources_.emplace(role, cat::privilege_sources(role)).first;
+        return it->second;
+    }
+
+    // The grantees of USAGE in a schema's ACL (0: PUBLIC); its owner where
+    // the ACL is the default.
+    const std::set<cat::Oid>& usage_holders(cat::Oid schema) {
+        auto it = holders_.find(schema);
+        if (it != holders_.end()) return it->second;
+        std::set<cat::Oid> holders;
+        if (auto n = cat::namespace_by_oid(schema)) {
+            if (n->default_acl) holders.insert(n->owner);
+            for (const cat::AclPrivilege& x : n->acl)
+                if (x.privilege == "USAGE") holders.insert(x.grantee);
+        }
+        return holders_.emplace(schema, std::move(holders)).first->second;
+    }
+
     std::map<std::string, cat::Oid> roles_;
     std::map<std::string, cat::Oid> schemas_;
     std::string caller_;
     cat::Oid me_;
+    std::set<cat::Oid> targets_;
     std::map<std::string, plan::Standing> standing_;
     std::map<std::pair<cat::Oid, cat::Oid>, bool> usage_;
+    std::map<std::pair<cat::Oid, cat::Oid>, int> needs_;
+    std::map<cat::Oid, Reach> reach_;
+    std::map<cat::Oid, std::vector<cat::PrivilegeSource>> sources_;
+    std::map<cat::Oid, std::set<cat::Oid>> holders_;
 };
 
 // How the caller stands towards every role whose rights a change may need:
@@ -565,7 +678,10 @@ void read_standing(Snapshot& snap, const Request& req, Names& known) {
     }
     std::map<std::string, cat::Oid> schemas;
     for (const auto& [name, sc] : snap.schemas) schemas.emplace(name, sc.oid);
-    snap.deferred = std::make_shared<Checks>(std::move(roles), std::move(schemas), snap.caller.name);
+    std::set<cat::Oid> targets;
+    for (const auto& role : req.roles)
+        if (auto it = snap.roles.find(role.name); it != snap.roles.end()) targets.insert(it->second.oid);
+    snap.deferred = std::make_shared<Checks>(std::move(roles), std::move(schemas), snap.caller.name, std::move(targets));
 }
 
 }  // namespace

@@ -267,15 +267,22 @@ std::vector<Membership> memberships(Oid role, Oid member) {
     return out;
 }
 
-bool is_member(Oid role, Oid of) {
-    if (role == of) return true;
-    ::Oid owner = guarded([]() noexcept {
+namespace {
+// The current database's owner: implicitly a member of pg_database_owner.
+::Oid database_owner() {
+    return guarded([]() noexcept {
         HeapTuple t = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(MyDatabaseId));
         if (!HeapTupleIsValid(t)) return InvalidOid;
         ::Oid dba = ((Form_pg_database)GETSTRUCT(t))->datdba;
         ReleaseSysCache(t);
         return dba;
     });
+}
+}  // namespace
+
+bool is_member(Oid role, Oid of) {
+    if (role == of) return true;
+    ::Oid owner = database_owner();
     std::vector<Oid> todo{role};
     std::set<Oid> seen{role};
     while (!todo.empty()) {
@@ -315,6 +322,19 @@ bool member_of_any(Oid role) {
 bool has_members(Oid role) {
     return any_row(AuthMemRelationId, AuthMemRoleMemIndexId, {Anum_pg_auth_members_roleid, role});
 }
+
+std::vector<PrivilegeSource> privilege_sources(Oid role) {
+    auto r = catalogs::role(role);
+    bool rolinherit = !r || r->inherit;
+    std::vector<PrivilegeSource> out;
+    for (const Membership& m : memberships_of(role))
+        if (compat::passes_privileges(m.inherit, rolinherit)) out.push_back({m.role, false});
+    if (role == database_owner() && compat::passes_privileges(true, rolinherit))
+        out.push_back({ROLE_PG_DATABASE_OWNER, true});
+    return out;
+}
+
+bool uses_every_schema(Oid role) { return role == ROLE_PG_READ_ALL_DATA || role == ROLE_PG_WRITE_ALL_DATA; }
 
 std::optional<Database> database(const std::string& name) {
     struct D {
@@ -365,7 +385,7 @@ NamespaceData namespace_data(HeapTuple t) noexcept {
 
 std::optional<Namespace> to_namespace(const NamespaceData& d) {
     if (!d.found) return std::nullopt;
-    return Namespace{d.oid, NameStr(d.name), d.owner, explode(d.acl)};
+    return Namespace{d.oid, NameStr(d.name), d.owner, explode(d.acl), d.acl == nullptr};
 }
 }  // namespace
 

@@ -79,6 +79,20 @@ bool is_member(Oid role, Oid of);
 bool member_of_any(Oid role);
 bool has_members(Oid role);
 
+// The roles whose privileges `role` uses directly in a privilege check, as
+// PostgreSQL follows them (roles_is_member_of): those it is a member of
+// through a membership that passes privileges on (15: the member's
+// rolinherit; 16+: the membership's INHERIT option), and pg_database_owner
+// for the database's owner (`implicit`: no membership row, none to revoke).
+struct PrivilegeSource {
+    Oid role = 0;
+    bool implicit = false;
+};
+std::vector<PrivilegeSource> privilege_sources(Oid role);
+// Whether a role's privileges include USAGE on every schema
+// (pg_read_all_data, pg_write_all_data).
+bool uses_every_schema(Oid role);
+
 // One privilege of one ACL entry, as aclexplode() returns it.
 struct AclPrivilege {
     Oid grantee = 0;  // 0: PUBLIC
@@ -100,6 +114,7 @@ struct Namespace {
     std::string name;
     Oid owner = 0;
     std::vector<AclPrivilege> acl;
+    bool default_acl = false;  // nspacl is NULL: the owner holds what acldefault gives it
 };
 std::optional<Namespace> namespace_by_name(const std::string& name);
 std::optional<Namespace> namespace_by_oid(Oid oid);

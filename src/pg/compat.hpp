@@ -24,12 +24,19 @@ inline constexpr const char* kMembershipOptions = "a.inherit_option, a.set_optio
 inline constexpr const char* kSetRolePrivilege = "SET";
 inline bool membership_inherit(const FormData_pg_auth_members* m) { return m->inherit_option; }
 inline bool membership_set(const FormData_pg_auth_members* m) { return m->set_option; }
+// Whether a member uses the privileges of a role through one membership, as
+// a privilege check follows it (roles_is_member_of): 16+, that membership's
+// INHERIT option (the database owner's implicit membership of
+// pg_database_owner counts as one with INHERIT).
+inline bool passes_privileges(bool membership_inherit, bool /*member_rolinherit*/) { return membership_inherit; }
 #else
 inline constexpr bool kRoleOptions = false;
 inline constexpr const char* kMembershipOptions = "true, true";
 inline constexpr const char* kSetRolePrivilege = "MEMBER";
 inline bool membership_inherit(const FormData_pg_auth_members*) { return true; }
 inline bool membership_set(const FormData_pg_auth_members*) { return true; }
+// 15: the member's rolinherit, for all its memberships alike.
+inline bool passes_privileges(bool /*membership_inherit*/, bool member_rolinherit) { return member_rolinherit; }
 #endif
 
 // The privilege names aclexplode() gives the bits of an ACL entry.

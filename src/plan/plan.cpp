@@ -410,6 +410,9 @@ public:
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_taking(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) resolve_grants(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) note_cascades(req_.roles[i].name, wants[i]);
+        for (std::size_t i = 0; i < req_.roles.size(); ++i)
+            for (const std::string& r : state_of(req_.roles[i].name).member_of)
+                if (!keeps_membership(wants[i].memberships, r)) revokes_memberships_ = true;
         plan_foreign_grants();
         for (std::size_t i = 0; i < req_.roles.size(); ++i) {
             plan_direct_privileges(req_.roles[i].name, wants[i]);
@@ -501,17 +504,35 @@ private:
     // Double-quoted for hints, as quote_ident would when needed (always here).
     static std::string quoted(const std::string& s) { return dq(s); }
 
-    // Whether `role` can look up objects in schema `s` (name lookup needs USAGE).
-    bool has_usage(const std::string& role, const std::string& s) const {
+    // Whether `role` can look up objects in schema `s` (name lookup needs
+    // USAGE) in a statement that runs before this plan's membership revokes,
+    // or after them (`late`): then what it has only through a target's
+    // memberships may be gone.  What it has only through PUBLIC may be gone
+    // once the plan revokes PUBLIC's USAGE.
+    bool has_usage(const std::string& role, const std::string& s, bool late) const {
         if (standing_of(role).superuser) return true;
         if (revoked_usage_.count({role, s})) return false;
         auto sc = snap_.schemas.find(s);
         if (schema_owner(s) == role)  // an owner may have revoked its own USAGE
             return sc == snap_.schemas.end() || sc->second.owner != role || !sc->second.owner_without_usage;
         if (sc != snap_.schemas.end() && sc->second.owner == role) return false;  // taken from it by this plan
-        return snap_.usage.count({role, s}) || planned_usage_.count({role, s}) ||
-               (snap_.deferred && snap_.deferred->usage(role, s));
+        if (planned_usage_.count({role, s})) return true;
+        bool read = snap_.usage.count({role, s}) != 0;
+        if (!read && !(snap_.deferred && snap_.deferred->usage(role, s))) return false;
+        bool targets = late && revokes_memberships_, public_grant = revoked_usage_.count({"", s}) != 0;
+        if (!targets && !public_grant) return true;
+        int needs = 0;
+        if (auto it = snap_.usage_needs.find({role, s}); it != snap_.usage_needs.end())
+            needs = it->second;
+        else if (!read)
+            needs = snap_.deferred->usage_needs(role, s);
+        if (targets && public_grant) return !(needs & Snapshot::kThroughEither);
+        return !(needs & ((targets ? Snapshot::kThroughTargets : 0) | (public_grant ? Snapshot::kThroughPublic : 0)));
     }
+
+    // Whether a statement appended to `out` runs after the membership revokes
+    // (see assemble()).
+    bool after_revokes(const std::vector<Statement>& out) const { return &out == &privileges_; }
 
     // The role a statement names as its acting role: none when it is the
     // caller, or when a superuser caller acts as the object's owner (a
@@ -531,8 +552,8 @@ private:
         borrow(actor, kSet, what);
         st.as_role = as_role(actor, owner);
         std::string lookup = st.as_role.empty() ? snap_.caller.name : actor;
-        bool lend = !schema.empty() && !snap_.caller.superuser && !has_usage(lookup, schema) &&
-                    !(st.as_role.empty() && borrowed_privileges_have_usage(schema));
+        bool lend = !schema.empty() && !snap_.caller.superuser && !has_usage(lookup, schema, after_revokes(out)) &&
+                    !(st.as_role.empty() && borrowed_privileges_have_usage(schema, after_revokes(out)));
         if (!lend) {
             out.push_back(std::move(st));
             return;
@@ -559,8 +580,8 @@ private:
         borrow(old_owner, kPrivileges, what);
         borrow(new_owner, kSet, what);
         AlterOwner st{ref, new_owner};
-        if (ref.schema.empty() || snap_.caller.superuser || has_usage(snap_.caller.name, ref.schema) ||
-            has_usage(old_owner, ref.schema))
+        if (ref.schema.empty() || snap_.caller.superuser || has_usage(snap_.caller.name, ref.schema, after_revokes(out)) ||
+            has_usage(old_owner, ref.schema, after_revokes(out)))
             out.push_back(std::move(st));
         else
             lend_usage(out, std::move(st), snap_.caller.name, ref.schema);
@@ -568,11 +589,11 @@ private:
 
     // Statements the caller runs as itself use the privileges of the roles it
     // borrows them from (the old owners).
-    bool borrowed_privileges_have_usage(const std::string& s) const {
+    bool borrowed_privileges_have_usage(const std::string& s, bool late) const {
         // On 15 a borrowed role's privileges come with it (for an INHERIT caller).
         bool all = !snap_.server.role_options && snap_.caller.inherit;
         for (const auto& [role, need] : borrowed_)
-            if ((all || (need & kPrivileges)) && has_usage(role, s)) return true;
+            if ((all || (need & kPrivileges)) && has_usage(role, s, late)) return true;
         return false;
     }
 
@@ -651,7 +672,67 @@ private:
         if (r.object.type == ObjectType::schema && !r.give_back && !r.grant_option &&
             std::find(r.privileges.begin(), r.privileges.end(), "USAGE") != r.privileges.end())
             revoked_usage_.insert({r.grantee, r.object.name});
+        if (!r.give_back && r.columns.empty() && actor != owner) {
+            PrivilegeSet missing = options_missing(r, actor);
+            if (!missing.empty()) return lend_options(out, std::move(r), actor, owner, schema, what, missing);
+        }
         acting(out, std::move(r), actor, owner, schema, what);
+    }
+
+    // The snapshot's ACL of a relation or schema, and its owner there.
+    std::pair<const std::vector<AclEntry>*, std::string> acl_of(const ObjectRef& ref) const {
+        if (ref.type == ObjectType::schema) {
+            auto it = snap_.schemas.find(ref.name);
+            if (it != snap_.schemas.end()) return {&it->second.acl, it->second.owner};
+        } else if (ref.type != ObjectType::database) {
+            if (const Relation* rel = relation(ref.oid)) return {&rel->acl, rel->owner};
+        }
+        return {nullptr, {}};
+    }
+
+    // A REVOKE run as a role that is not the owner removes what PostgreSQL
+    // picks as grantor for it (select_best_grantor): that role only where it
+    // holds the grant option of every privilege named itself, in the object's
+    // ACL; otherwise a role it is a member of that does (the owner, for a
+    // member of the owner).  The options of `r` that `grantor` granted
+    // without holding them any more.
+    PrivilegeSet options_missing(const RevokePrivileges& r, const std::string& grantor) const {
+        PrivilegeSet missing;
+        auto [acl, _] = acl_of(r.object);
+        if (!acl) return missing;
+        for (const AclEntry& e : *acl)
+            if (e.grantee == r.grantee && e.grantor == grantor && e.grantor_lacks_option &&
+                std::find(r.privileges.begin(), r.privileges.end(), e.privilege) != r.privileges.end())
+                missing.insert(e.privilege);
+        return missing;
+    }
+
+    // The options a grantor lacks are lent by the owner for the one REVOKE
+    // that runs as the grantor, then taken back: the option alone where the
+    // grantor held the privilege from the owner already, else the privilege.
+    void lend_options(std::vector<Statement>& out, RevokePrivileges r, const std::string& grantor,
+                      const std::string& owner, const std::string& schema, const std::string& what,
+                      const PrivilegeSet& missing) {
+        auto [acl, old_owner] = acl_of(r.object);
+        PrivilegeSet had;  // held without the option, from the owner
+        for (const AclEntry& e : *acl)
+            if (e.grantee == grantor && missing.count(e.privilege) &&
+                (e.grantor == old_owner ? owner : e.grantor) == owner)
+                had.insert(e.privilege);
+        ObjectRef ref = r.object;
+        GrantPrivileges lent{sorted(missing), ref, grantor, {}};
+        lent.grant_option = true;
+        acting(out, std::move(lent), owner, owner, schema, what);
+        acting(out, std::move(r), grantor, owner, schema, what);
+        PrivilegeSet gone;
+        std::set_difference(missing.begin(), missing.end(), had.begin(), had.end(), std::inserter(gone, gone.end()));
+        for (bool option_only : {true, false}) {
+            const PrivilegeSet& back = option_only ? had : gone;
+            if (back.empty()) continue;
+            RevokePrivileges b = revoke_of(sorted(back), ref, grantor, {}, option_only, false);
+            b.give_back = true;
+            acting(out, std::move(b), owner, owner, schema, what);
+        }
     }
 
     // ----------------------------------------------------------- ownership
@@ -823,9 +904,7 @@ private:
     // owner changes, so that its other readers keep it.
     std::set<std::pair<std::string, std::string>> kept_intermediate(const Relation& rel) const {
         std::set<std::pair<std::string, std::string>> keep;
-        if (auto i = intermediate_in_acl(rel.acl, local_role_prefix(snap_.database_oid, spec::Kind::table_select),
-                                         "SELECT", "pg_class", rel.oid, snap_.intermediates))
-            keep.insert({*i, "SELECT"});
+        if (auto i = relation_intermediate(rel)) keep.insert({*i, "SELECT"});
         return keep;
     }
 
@@ -844,6 +923,18 @@ private:
         for (const AclEntry& e : acl)
             if (!gone_.count({key, e.grantee, e.grantor, e.privilege})) out.push_back(e);
         return out;
+    }
+
+    // A relation's intermediate role for SELECT, if a fit one exists: a
+    // privilege it holds on a column counts as another privilege there.
+    std::optional<std::string> relation_intermediate(const Relation& rel) const {
+        std::vector<AclEntry> acl = rel.acl;
+        for (const ColumnAclEntry& c : rel.columns) {
+            acl.push_back(c.entry);
+            acl.back().privilege += " (" + c.column + ")";
+        }
+        return intermediate_in_acl(acl, local_role_prefix(snap_.database_oid, spec::Kind::table_select), "SELECT",
+                                   "pg_class", rel.oid, snap_.intermediates);
     }
 
     // The recipient of what `role` owned: its trusted one, or a new one.
@@ -945,8 +1036,7 @@ private:
         std::string prefix = local_role_prefix(snap_.database_oid, spec::Kind::table_select);
         std::string marker =
             intermediate_marker("SELECT", "table " + dq(rel.schema) + "." + dq(rel.name), "pg_class", rel.oid);
-        std::optional<std::string> existing =
-            intermediate_in_acl(rel.acl, prefix, "SELECT", "pg_class", rel.oid, snap_.intermediates);
+        std::optional<std::string> existing = relation_intermediate(rel);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
             create_role(intermediates_, name);
@@ -1242,6 +1332,11 @@ private:
     // revoking them here would undo its syncs, and its syncs these.
     bool other_databases(const std::string& role) const { return snap_.foreign_intermediates.count(role) != 0; }
 
+    // Whether a target that is a member of `role` stays one.
+    bool keeps_membership(const std::set<std::string>& wanted, const std::string& role) const {
+        return wanted.count(role) || other_databases(role);
+    }
+
     static bool is_intermediate(const std::string& role) {
         return role.rfind("_pgsr_global_", 0) == 0 || role.rfind("_pgsr_local_", 0) == 0;
     }
@@ -1294,7 +1389,7 @@ private:
             }
         }
         for (const std::string& r : st.member_of) {
-            if (wanted.count(r) || other_databases(r)) continue;
+            if (keeps_membership(wanted, r)) continue;
             check_admin(r, member, false);
             if (!options) {
                 revoke_sets_[{std::string(), {r}}].push_back(member);
@@ -1463,6 +1558,7 @@ private:
     std::set<std::tuple<std::string, std::string, std::string, std::string>> gone_;
     std::set<std::pair<std::string, std::string>> planned_usage_;  // (role, schema) USAGE granted by this plan
     std::set<std::pair<std::string, std::string>> revoked_usage_;  // ... and revoked by it
+    bool revokes_memberships_ = false;  // a target loses a membership
     std::map<std::string, std::string> intermediates_by_object_;
     std::map<std::string, std::string> declared_owner_;  // owned_key -> role declaring it
     std::map<std::string, std::string> schema_owner_;  // owners this plan sets

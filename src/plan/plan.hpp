@@ -71,6 +71,7 @@ struct GrantPrivileges {
     ObjectRef object;
     std::string grantee;  // empty: PUBLIC
     std::string as_role;
+    bool grant_option = false;  // WITH GRANT OPTION: only lent, for one statement
 };
 struct RevokePrivileges {
     std::vector<std::string> privileges;

@@ -87,6 +87,11 @@ struct AclEntry {
     std::string grantor;
     std::string privilege;  // "SELECT", "USAGE", ...
     bool grantable = false; // WITH GRANT OPTION
+    // The grantor, not the owner, no longer holds the grant option of the
+    // privilege itself (in the same ACL): its grant outlived it, as when a
+    // member of the owner loses the option (it keeps it implicitly, so
+    // nothing cascades).
+    bool grantor_lacks_option = false;
 };
 
 struct Database {
@@ -114,8 +119,8 @@ struct Relation {
     std::string name;
     char relkind = 'r';  // r, p, v, m, f or S, as in pg_class
     std::string owner;
-    std::vector<AclEntry> acl;             // entries of target and intermediate roles
-    std::vector<ColumnAclEntry> columns;   // column privileges of target roles
+    std::vector<AclEntry> acl;             // entries of target and intermediate roles, and of targets' grantors
+    std::vector<ColumnAclEntry> columns;   // column privileges of target and intermediate roles
     std::vector<Oid> owned_sequences;      // move with the table when its owner changes
     bool linked = false;                   // a sequence owned by a table column
 };
@@ -142,13 +147,16 @@ struct Recipient {
 
 // Facts that cost privilege checks in the server, worked out only when the
 // planner asks for them: a plan with nothing to change asks for none.  The
-// answers are those the maps below would hold (Snapshot::standing, usage):
-// nullopt / false for a role or schema the read would have left out.
+// answers are those the maps below would hold (Snapshot::standing, usage,
+// usage_needs): nullopt / false / 0 for a role or schema the read would have
+// left out.  usage_needs is asked only of a pair usage() holds, and only
+// where the plan revokes a target's membership or PUBLIC's USAGE.
 class Deferred {
 public:
     virtual ~Deferred() = default;
     virtual std::optional<Standing> standing(const std::string& role) = 0;
     virtual bool usage(const std::string& role, const std::string& schema) = 0;
+    virtual int usage_needs(const std::string& role, const std::string& schema) = 0;
 };
 
 struct Snapshot {
@@ -180,6 +188,13 @@ struct Snapshot {
     // (role, schema) pairs where the role may use the schema (USAGE, or owns
     // it): the roles a statement may act as, and the schemas of the snapshot.
     std::set<std::pair<std::string, std::string>> usage;
+    // The pairs of `usage` that a change this plan may make before the
+    // statement takes away (UsageNeed bits): they hold only through a
+    // membership of a target role (its own, or one it is a member of), gone
+    // once the plan revokes a target's memberships; or only through PUBLIC's
+    // USAGE, gone once the plan revokes that; or only through one of them.
+    enum UsageNeed : int { kThroughTargets = 1, kThroughPublic = 2, kThroughEither = 4 };
+    std::map<std::pair<std::string, std::string>, int> usage_needs;
     // Each target's recipient of objects taken from it, where one exists.
     std::map<std::string, Recipient> recipients;
     // Where set, standing and usage are asked of it for what the maps lack.

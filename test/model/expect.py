@@ -323,14 +323,20 @@ def check_fresh(role, preserve, before_t, t_state, f_state, fresh):
     """sync(A) ... sync(B) leaves the role with the access a fresh role synced
     with B gets (in preserved schemas the old role may keep more; direct
     database privileges are not managed)."""
+    def kept_sequence(state, obj, who):
+        rel = state.relations.get(obj)
+        return rel and SEQUENCES_KEPT and rel.kind == "S" and rel.owner == who and not rel.linked_to
+
     def comparable(state, who):
         out = set()
         for kind, obj, p in state.access.get(who, ()):
             if kind == "rel" and obj[0] in preserve:
                 continue
-            rel = state.relations.get(obj) if kind == "rel" else None
-            if rel and SEQUENCES_KEPT and rel.kind == "S" and rel.owner == who and not rel.linked_to:
-                continue    # a sequence it owns stays its own (declared or not: compared as ownership)
+            # A sequence the old role owns stays its own (declared or not:
+            # compared as ownership); its owner has every privilege on it,
+            # so what the document gives the fresh role there is not compared.
+            if kind == "rel" and (kept_sequence(state, obj, who) or kept_sequence(t_state, obj, role)):
+                continue
             if kind == "member" and obj in (role, fresh):
                 continue
             if kind == "db" and any(a.grantee == who and a.privilege == "CONNECT" for a in state.databases[obj][2]):

@@ -80,7 +80,7 @@ struct Describe {
     }
     std::string operator()(const GrantPrivileges& s) const {
         return as(s.as_role) + "GrantPrivileges " + join(s.privileges) + " ON " + object_text(s.object) + " TO " +
-               grantee(s.grantee);
+               grantee(s.grantee) + (s.grant_option ? " WITH GRANT OPTION" : "");
     }
     std::string operator()(const RevokePrivileges& s) const {
         return as(s.as_role) + "RevokePrivileges " + (s.grant_option ? "GRANT OPTION FOR " : "") + join(s.privileges) +
@@ -673,6 +673,155 @@ TEST(ActLending, ForTheCallersAlterOwnerWhenNeitherItNorTheOldOwnerMayUseTheSche
     // The old owner may: the caller names the table with its privileges.
     snap.usage.insert({"tabowner", "s"});
     EXPECT_EQ(described(req, snap), (Statements{"AlterOwner table s.t TO alice"}));
+}
+
+// alice owns schema "s" (and granted PUBLIC USAGE on it); tabowner owns
+// table "s"."t" (oid 100).
+Snapshot taking_snapshot_of_schema() {
+    Snapshot snap = snapshot();
+    for (const char* r : {"alice", "tabowner"}) member_of(snap, r);
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {acl("", "USAGE", "alice")};
+    snap.touched_schemas["alice"] = {"s"};
+    add_relation(snap, 100, "s", "t", "tabowner");
+    return snap;
+}
+
+TEST(ActLending, WhenTheActorsUsageGoesWithARevokedMembership) {
+    // tabowner may use "s" only through alice's membership of "team" (it is
+    // a member of alice): the membership goes before the GRANT runs.
+    for (ServerRules rules : {k15, k16}) {
+        Snapshot snap = snapshot(rules);
+        for (const char* r : {"owner", "tabowner", "team"}) member_of(snap, r);
+        admin_of(snap, "team");
+        snap.roles["team"].oid = kBob + 1;
+        snap.roles["alice"].member_of = snap.roles["alice"].settable = {"team"};
+        add_relation(snap, 100, "s", "t", "tabowner");
+        snap.usage.insert({"tabowner", "s"});
+        snap.usage_needs[{"tabowner", "s"}] = Snapshot::kThroughTargets | Snapshot::kThroughEither;
+        const std::string granted_by = rules.role_options ? " GRANTED BY admin" : "";
+        EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+                  (Statements{"RevokeRoles team FROM alice" + granted_by,
+                              "AS owner: GrantPrivileges USAGE ON schema s TO tabowner",
+                              "AS tabowner: GrantPrivileges SELECT ON table s.t TO alice",
+                              "AS owner: RevokePrivileges USAGE ON schema s FROM tabowner"}))
+            << rules.role_options;
+        // alice keeps "team": nothing is lent.
+        EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true), membership("team", 1)})}), snap),
+                  (Statements{"AS tabowner: GrantPrivileges SELECT ON table s.t TO alice"}))
+            << rules.role_options;
+        // Its USAGE does not depend on a target: nothing is lent.
+        snap.usage_needs.clear();
+        EXPECT_EQ(described(request({desired("alice", {select("s", "t", 0, true)})}), snap),
+                  (Statements{"RevokeRoles team FROM alice" + granted_by,
+                              "AS tabowner: GrantPrivileges SELECT ON table s.t TO alice"}))
+            << rules.role_options;
+    }
+}
+
+TEST(ActLending, WhenTheActorsUsageWasPublicsAndThePlanRevokesIt) {
+    // alice owns "s" and loses it: PUBLIC's USAGE, which she granted, goes
+    // first; tabowner could use "s" only through PUBLIC.
+    Snapshot snap = taking_snapshot_of_schema();
+    snap.usage.insert({"tabowner", "s"});
+    snap.usage_needs[{"tabowner", "s"}] = Snapshot::kThroughPublic | Snapshot::kThroughEither;
+    Statements got = described(request({desired("alice", {select("s", "t", 0, true)})}), snap);
+    const std::string to = nth(kOwner, 1);
+    EXPECT_EQ(Statements(got.begin() + 3, got.end()),
+              (Statements{"AS alice: RevokePrivileges USAGE ON schema s FROM PUBLIC CASCADE",
+                          "AlterOwner schema s TO " + to,
+                          "AS " + to + ": GrantPrivileges USAGE ON schema s TO tabowner",
+                          "AS tabowner: GrantPrivileges SELECT ON table s.t TO alice",
+                          "AS " + to + ": RevokePrivileges USAGE ON schema s FROM tabowner",
+                          "RevokeRoles " + to + " FROM admin"}))
+        << lines(got);
+    // Its USAGE is its own: nothing is lent.
+    snap.usage_needs.clear();
+    got = described(request({desired("alice", {select("s", "t", 0, true)})}), snap);
+    EXPECT_EQ(index_of(got, "AS " + to + ": GrantPrivileges USAGE ON schema s TO tabowner"), -1) << lines(got);
+}
+
+TEST(ActLending, WhenTheCallerUsesABorrowedTargetThatLosesTheSchemasOwner) {
+    // 15: the caller borrows alice (to make her the owner of "g") and with
+    // her, her privileges: USAGE on "s" through "owner", whose membership
+    // she loses before the caller grants SELECT on its own table in "s".
+    Snapshot snap = snapshot(k15);
+    snap.usage.clear();
+    snap.roles["alice"].member_of = {"owner"};
+    Schema g;
+    g.oid = kS + 1;
+    g.owner = "admin";
+    snap.schemas["g"] = g;
+    add_relation(snap, 100, "s", "t", "admin");
+    snap.usage.insert({"alice", "s"});
+    snap.usage_needs[{"alice", "s"}] = Snapshot::kThroughTargets | Snapshot::kThroughEither;
+    Request req = request({desired("alice", {select("s", "t", 0, true), own_schema("g", 1)})});
+    EXPECT_EQ(described(req, snap),
+              (Statements{"GrantRoles alice,owner TO admin", "AlterOwner schema g TO alice",
+                          "RevokeRoles owner FROM alice", "AS owner: GrantPrivileges USAGE ON schema s TO admin",
+                          "GrantPrivileges SELECT ON table s.t TO alice",
+                          "AS owner: RevokePrivileges USAGE ON schema s FROM admin",
+                          "RevokeRoles alice,owner FROM admin"}));
+}
+
+// ============================================================ grant options lent for one REVOKE
+
+// alice holds SELECT on "s"."t" from "grantor", which no longer holds the
+// grant option itself (a member of the owner, whose option was revoked
+// without cascading).
+AclEntry outlived(const std::string& grantee, const std::string& privilege) {
+    AclEntry e = acl(grantee, privilege, "grantor");
+    e.grantor_lacks_option = true;
+    return e;
+}
+
+TEST(ActLendingOptions, TheOwnerLendsTheOptionForTheGrantorsRevoke) {
+    for (ServerRules rules : {k15, k16}) {
+        Snapshot snap = snapshot(rules);
+        for (const char* r : {"owner", "grantor"}) member_of(snap, r);
+        snap.usage.insert({"grantor", "s"});
+        // The grantor still holds SELECT from the owner: only the option goes back.
+        add_relation(snap, 100, "s", "t", "owner", 'r', {outlived("alice", "SELECT"), acl("grantor", "SELECT")});
+        snap.touched_relations["alice"] = {100};
+        EXPECT_EQ(described(request({desired("alice")}), snap),
+                  (Statements{"AS owner: GrantPrivileges SELECT ON table s.t TO grantor WITH GRANT OPTION",
+                              "AS grantor: RevokePrivileges SELECT ON table s.t FROM alice",
+                              "AS owner: RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM grantor"}))
+            << rules.role_options;
+        // It holds nothing: the privilege goes back too.
+        snap.relations[100].acl = {outlived("alice", "SELECT")};
+        EXPECT_EQ(described(request({desired("alice")}), snap),
+                  (Statements{"AS owner: GrantPrivileges SELECT ON table s.t TO grantor WITH GRANT OPTION",
+                              "AS grantor: RevokePrivileges SELECT ON table s.t FROM alice",
+                              "AS owner: RevokePrivileges SELECT ON table s.t FROM grantor"}))
+            << rules.role_options;
+    }
+}
+
+TEST(ActLendingOptions, OnlyTheOptionsTheGrantorLacksAndOnSchemasToo) {
+    Snapshot snap = snapshot();
+    for (const char* r : {"owner", "grantor"}) member_of(snap, r);
+    snap.usage.insert({"grantor", "s"});
+    // INSERT's option it still holds; SELECT's it lost (keeping SELECT).
+    add_relation(snap, 100, "s", "t", "owner", 'r',
+                 {outlived("alice", "SELECT"), acl("alice", "INSERT", "grantor"), acl("grantor", "SELECT"),
+                  acl("grantor", "INSERT", "owner", true)});
+    snap.touched_relations["alice"] = {100};
+    snap.schemas["s"].acl = {outlived("alice", "USAGE")};
+    snap.touched_schemas["alice"] = {"s"};
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"AS owner: GrantPrivileges USAGE ON schema s TO grantor WITH GRANT OPTION",
+                          "AS grantor: RevokePrivileges USAGE ON schema s FROM alice",
+                          "AS owner: RevokePrivileges USAGE ON schema s FROM grantor",
+                          "AS owner: GrantPrivileges SELECT ON table s.t TO grantor WITH GRANT OPTION",
+                          "AS grantor: RevokePrivileges INSERT,SELECT ON table s.t FROM alice",
+                          "AS owner: RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM grantor"}));
+    // Holding every option itself, it needs nothing lent.
+    snap.relations[100].acl[0].grantor_lacks_option = false;
+    snap.schemas["s"].acl[0].grantor_lacks_option = false;
+    EXPECT_EQ(described(request({desired("alice")}), snap),
+              (Statements{"AS grantor: RevokePrivileges USAGE ON schema s FROM alice",
+                          "AS grantor: RevokePrivileges INSERT,SELECT ON table s.t FROM alice"}));
 }
 
 // ============================================================ taking ownership away

@@ -5,6 +5,7 @@
 // runs no privilege check in the server).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -23,7 +24,9 @@ class Answers : public Deferred {
 public:
     std::map<std::string, Standing> standing_;
     std::set<std::pair<std::string, std::string>> usage_;
+    std::map<std::pair<std::string, std::string>, int> usage_needs_;
     int asked = 0;
+    int needs_asked = 0;
 
     std::optional<Standing> standing(const std::string& role) override {
         ++asked;
@@ -35,6 +38,12 @@ public:
         ++asked;
         return usage_.count({role, schema}) != 0;
     }
+    int usage_needs(const std::string& role, const std::string& schema) override {
+        ++asked;
+        ++needs_asked;
+        auto it = usage_needs_.find({role, schema});
+        return it == usage_needs_.end() ? 0 : it->second;
+    }
 };
 
 // The same snapshot with standing and usage moved to a Deferred.
@@ -42,8 +51,10 @@ std::pair<Snapshot, std::shared_ptr<Answers>> deferred(Snapshot snap) {
     auto answers = std::make_shared<Answers>();
     answers->standing_ = std::move(snap.standing);
     answers->usage_ = std::move(snap.usage);
+    answers->usage_needs_ = std::move(snap.usage_needs);
     snap.standing.clear();
     snap.usage.clear();
+    snap.usage_needs.clear();
     snap.deferred = answers;
     return {std::move(snap), answers};
 }
@@ -124,6 +135,29 @@ TEST(Deferred, GivesThePlanTheMapsGive) {
         EXPECT_FALSE(a.statements.empty());
         EXPECT_EQ(shown(a), shown(b));
         EXPECT_GT(answers->asked, 0);
+    }
+}
+
+TEST(Deferred, UsageThroughARevokedMembershipIsAskedOnlyWhenThePlanRevokesOne) {
+    // "grantor" may use "s" only through alice's membership of "team", which
+    // alice loses unless she declares it: then its REVOKE needs USAGE lent.
+    Snapshot snap = snapshot();
+    snap.roles["alice"].member_of = {"team"};
+    snap.standing["team"].can_set = true;
+    snap.usage_needs[{"grantor", "s"}] = Snapshot::kThroughTargets | Snapshot::kThroughEither;
+    spec::Grant team = grant(spec::Kind::role_membership, 1);
+    team.role = "team";
+    for (bool keep_team : {false, true}) {
+        Request req = request("alice", keep_team ? std::vector<spec::Grant>{direct_select(0), team}
+                                                 : std::vector<spec::Grant>{direct_select(0)});
+        Snapshot eager = snap;
+        auto [lazy, answers] = deferred(snap);
+        Plan a = plan(req, eager), b = plan(req, lazy);
+        std::vector<std::string> got = shown(a);
+        EXPECT_EQ(got, shown(b));
+        bool lent = std::count(got.begin(), got.end(), "grant") > 0;
+        EXPECT_EQ(lent, !keep_team) << testing::PrintToString(got);
+        EXPECT_EQ(answers->needs_asked > 0, !keep_team);
     }
 }
 

@@ -812,6 +812,26 @@ TEST(ObjReuse, AMarkerOfAnotherPrivilegeIsNotReused) {
     EXPECT_FALSE(grants_membership_of(got, t)) << lines(got);
 }
 
+// A privilege on one of the table's columns is another privilege held there:
+// its members would all get it.
+TEST(ObjReuse, AnIntermediateHoldingAColumnPrivilegeIsNotReused) {
+    Snapshot snap = snapshot();
+    const std::string t = kSelect + "00c0ffee";
+    Relation& rel = add_relation(snap, 100, "s", "t", "owner", 'r', {acl(t, "SELECT")});
+    snap.intermediates[t] = candidate(true, marker("SELECT", "table \"s\".\"t\"", 100), 1);
+    const Request req = request({desired("alice", {select("s", "t", 0)})});
+    EXPECT_EQ(describe(make_plan(req, snap, Names().source())), (Statements{"GrantRoles " + t + " TO alice"}));
+    for (const char* privilege : {"UPDATE", "SELECT"}) {
+        rel.columns = {ColumnAclEntry{"x", acl(t, privilege)}};
+        Statements got = describe(make_plan(req, snap, Names().source()));
+        EXPECT_FALSE(grants_membership_of(got, t)) << privilege << "\n" << lines(got);
+        EXPECT_TRUE(grants_membership_of(got, nth(kSelect, 1))) << privilege << "\n" << lines(got);
+    }
+    // Another role's column privilege changes nothing.
+    rel.columns = {ColumnAclEntry{"x", acl("bob", "UPDATE")}};
+    EXPECT_EQ(describe(make_plan(req, snap, Names().source())), (Statements{"GrantRoles " + t + " TO alice"}));
+}
+
 TEST(ObjReuse, ACommentWithoutTheMarkerPrefixCountsAsUnmarked) {
     // Someone's own note, not a marker: reused as an unmarked role, so only if
     // no other ACL names it.
