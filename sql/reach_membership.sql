@@ -21,7 +21,10 @@ INSERT INTO regress_pgsr_rm_s.t VALUES (1);
 -- member of the schema's owner, and is to own another schema (so the caller
 -- is lent the target, and with it, on 15, the target's privileges).
 ALTER TABLE regress_pgsr_rm_s.t OWNER TO regress_pgsr_admin;
+-- (granted by the caller: on 16+ only a superuser revokes what a superuser granted)
+SET ROLE regress_pgsr_admin;
 GRANT regress_pgsr_rm_owner TO regress_pgsr_rm_u;
+RESET ROLE;
 SELECT has_schema_privilege('regress_pgsr_admin', 'regress_pgsr_rm_s', 'USAGE') AS caller_usage,
        has_schema_privilege('regress_pgsr_rm_u', 'regress_pgsr_rm_s', 'USAGE') AS u_usage;
 -- (The roles the caller uses or may become: not the ADMIN-only membership
@@ -56,8 +59,11 @@ RESET ROLE;
 -- The same through a role that acts on its own table: its owner is a member
 -- of the target, which loses the group that gave USAGE on the schema.
 GRANT USAGE ON SCHEMA regress_pgsr_rm_s TO regress_pgsr_rm_group;
+-- (granted by the caller: on 16+ only a superuser revokes what a superuser granted)
+SET ROLE regress_pgsr_admin;
 GRANT regress_pgsr_rm_group TO regress_pgsr_rm_v;
 GRANT regress_pgsr_rm_v TO regress_pgsr_rm_tabowner;
+RESET ROLE;
 CREATE TABLE regress_pgsr_rm_s.t2 (x int);
 INSERT INTO regress_pgsr_rm_s.t2 VALUES (2);
 ALTER TABLE regress_pgsr_rm_s.t2 OWNER TO regress_pgsr_rm_tabowner;
