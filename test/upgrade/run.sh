@@ -61,6 +61,14 @@ DOC_BOB="[{\"type\": \"login\"},
           {\"type\": \"table_select\", \"schema\": \"sales\", \"table\": \"orders\", \"direct\": true},
           {\"type\": \"table_ownership\", \"schema\": \"sales\", \"table\": \"targets\"},
           {\"type\": \"schema_ownership\", \"schema\": \"bob_sandbox\"}]"
+doc_of() { case $1 in team) echo "$DOC_TEAM" ;; alice) echo "$DOC_ALICE" ;; bob) echo "$DOC_BOB" ;; esac; }
+# How many statements plan finds for each synced role, on one line.
+planned() {
+    local role
+    for role in team alice bob; do
+        admin_sql "SELECT count(*) FROM pg_sync_roles.plan('${R}_$role', \$d\$$(doc_of $role)\$d\$)"
+    done | paste -sd' '
+}
 ROLES_DOC="{\"${R}_team\": $DOC_TEAM, \"${R}_alice\": $DOC_ALICE, \"${R}_bob\": $DOC_BOB}"
 
 teardown() {
@@ -127,7 +135,8 @@ check "default_version ($DEFAULT) is reached from $FIRST by one update script" \
 # The caller syncs with 0.1.0's functions (the current module behind them).
 n=0
 for role in team alice bob; do
-    case $role in team) doc=$DOC_TEAM ;; alice) doc=$DOC_ALICE_FIRST ;; bob) doc=$DOC_BOB ;; esac
+    doc=$(doc_of $role)
+    [ $role = alice ] && doc=$DOC_ALICE_FIRST
     c=$(admin_sql "SELECT count(*) FROM pg_sync_roles.sync('${R}_$role', \$d\$$doc\$d\$)") && n=$((n + c))
 done
 admin_sql "SELECT count(*) FROM pg_sync_roles.sync('${R}_carol', '[{\"type\": \"table_select\", \"schema\": \"sales\", \"table\": \"gone\"}]')" >/dev/null
@@ -136,9 +145,7 @@ if [ "$n" -gt 10 ]; then ok "sync at $FIRST: the roles are made ($n statements)"
 check "sync at $FIRST: alice's password is set, as a SCRAM secret" \
     "$(su_sql "$OLD" "SELECT rolpassword LIKE 'SCRAM-SHA-256\$%' FROM pg_authid WHERE rolname = '${R}_alice'")" "t"
 check "plan at $FIRST: nothing left to do" \
-    "$(admin_sql "SELECT count(*) FROM pg_sync_roles.plan('${R}_team', \$d\$$DOC_TEAM\$d\$)
-                  UNION ALL SELECT count(*) FROM pg_sync_roles.plan('${R}_alice', \$d\$$DOC_ALICE\$d\$)
-                  UNION ALL SELECT count(*) FROM pg_sync_roles.plan('${R}_bob', \$d\$$DOC_BOB\$d\$)" | paste -sd' ')" \
+    "$(planned)" \
     "0 0 0"
 check "drop_unused_roles at $FIRST: drops the intermediate role of a dropped table" \
     "$(admin_sql "SELECT string_agg(regexp_replace(r, '[0-9]+_table_select_[0-9a-f]{8}$', 'N_table_select_X'), ',')
@@ -221,9 +228,7 @@ same "psql's \\df+, \\dx+ and \\dn+ show the same as for a fresh install" "$(des
 
 su_sql "$OLD" "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_sync_roles TO $ADMIN" >/dev/null
 check "plan after the update: nothing to do" \
-    "$(admin_sql "SELECT count(*) FROM pg_sync_roles.plan('${R}_team', \$d\$$DOC_TEAM\$d\$)
-                  UNION ALL SELECT count(*) FROM pg_sync_roles.plan('${R}_alice', \$d\$$DOC_ALICE\$d\$)
-                  UNION ALL SELECT count(*) FROM pg_sync_roles.plan('${R}_bob', \$d\$$DOC_BOB\$d\$)" | paste -sd' ')" \
+    "$(planned)" \
     "0 0 0"
 check "plan_many and sync_many (new in $DEFAULT) find nothing to do for the roles $FIRST synced" \
     "$(admin_sql "SELECT count(*) FROM pg_sync_roles.plan_many(\$d\$$ROLES_DOC\$d\$)
