@@ -1,7 +1,12 @@
 # pg_sync_roles — PGXS build.  `make PG_CONFIG=/path/to/pg_config` picks the server.
 EXTENSION = pg_sync_roles
 MODULE_big = pg_sync_roles
-DATA = sql/pg_sync_roles--0.1.0.sql
+# The full script of each version (CREATE EXTENSION ... VERSION), and the
+# update from each to the next (ALTER EXTENSION ... UPDATE).
+DATA = \
+	sql/pg_sync_roles--0.1.0.sql \
+	sql/pg_sync_roles--0.2.0.sql \
+	sql/pg_sync_roles--0.1.0--0.2.0.sql
 PGFILEDESC = "pg_sync_roles - sync a role's privileges to a declared document"
 
 SPEC_OBJS = src/spec/spec.o src/spec/scan.o src/spec/json_impl.o

@@ -7,7 +7,8 @@ CREATE ROLE regress_pgsr_e_super SUPERUSER;
 SET client_min_messages = warning;
 \set VERBOSITY default
 
--- Fails at the last statement (a non-superuser may not grant a superuser role).
+-- Refused before anything changes (a non-superuser may not grant a superuser
+-- role): the DETAIL says why, the HINT what a superuser can run.
 SELECT * FROM pg_sync_roles.sync('regress_pgsr_e', '[
     {"type": "login", "password": "pw"},
     {"type": "role_membership", "role": "regress_pgsr_e_group"},
@@ -15,6 +16,15 @@ SELECT * FROM pg_sync_roles.sync('regress_pgsr_e', '[
 ]');
 SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'regress\_pgsr\_e\_%' AND rolname <> 'regress_pgsr_e_super';
 SELECT 1 AS session_usable;
+
+-- A change that needs a superuser's rights (granting on a superuser's
+-- schema), refused up front the same way.
+\c - :su
+CREATE SCHEMA regress_pgsr_e_s AUTHORIZATION regress_pgsr_e_super;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT * FROM pg_sync_roles.sync('regress_pgsr_e', '[{"type": "schema_usage", "schema": "regress_pgsr_e_s", "direct": true}]');
+SELECT count(*) AS e_exists FROM pg_roles WHERE rolname = 'regress_pgsr_e';
 
 -- Inside a transaction the error aborts it like any statement's ...
 -- (PostgreSQL 16 words the superuser refusal differently: its SQLSTATE only.)

@@ -1,5 +1,8 @@
--- pg_sync_roles 0.1.0
-\echo Use "CREATE EXTENSION pg_sync_roles" to load this file. \quit
+-- pg_sync_roles 0.1.0: sync, plan, drop_unused_roles.
+-- Kept so that a database can still be installed at 0.1.0 and updated
+-- (ALTER EXTENSION pg_sync_roles UPDATE); new installs get default_version.
+-- The functions' C symbols are those of the current module.
+\echo Use "CREATE EXTENSION pg_sync_roles VERSION '0.1.0'" to load this file. \quit
 
 -- The pg_ prefix is reserved for system schemas: creating this one needs
 -- allow_system_table_mods, for this statement only (installing needs a
@@ -8,6 +11,10 @@ SET LOCAL allow_system_table_mods = on;
 CREATE SCHEMA pg_sync_roles;
 RESET allow_system_table_mods;
 COMMENT ON SCHEMA pg_sync_roles IS 'pg_sync_roles: make roles match declared grants';
+GRANT USAGE ON SCHEMA pg_sync_roles TO PUBLIC;
+
+-- Each function: CREATE, COMMENT, then EXECUTE revoked from PUBLIC (an
+-- administrator decides who may call it).
 
 CREATE FUNCTION pg_sync_roles.sync(
     role_name pg_catalog.text,
@@ -18,9 +25,9 @@ RETURNS TABLE (step pg_catalog.int4, action pg_catalog.text, statement pg_catalo
 LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'pgsr_sync';
-
 COMMENT ON FUNCTION pg_sync_roles.sync(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
 IS 'Make the role''s privileges and memberships exactly match the grants document; returns the statements run';
+REVOKE ALL ON FUNCTION pg_sync_roles.sync(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 
 CREATE FUNCTION pg_sync_roles.plan(
     role_name pg_catalog.text,
@@ -31,47 +38,15 @@ RETURNS TABLE (step pg_catalog.int4, action pg_catalog.text, statement pg_catalo
 LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'pgsr_plan';
-
 COMMENT ON FUNCTION pg_sync_roles.plan(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
 IS 'The statements sync would run, without running them or taking a lock';
-
-CREATE FUNCTION pg_sync_roles.sync_many(
-    roles pg_catalog.jsonb,
-    preserve_existing_grants_in_schemas pg_catalog.text[] DEFAULT '{}',
-    lock_key pg_catalog.int8 DEFAULT 1)
-RETURNS TABLE (step pg_catalog.int4, role pg_catalog.text, action pg_catalog.text, statement pg_catalog.text)
-LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
-SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'pgsr_sync_many';
-
-COMMENT ON FUNCTION pg_sync_roles.sync_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
-IS 'sync for every role of {"role": [grants], ...} at once: one catalog pass, one plan, one lock';
-
-CREATE FUNCTION pg_sync_roles.plan_many(
-    roles pg_catalog.jsonb,
-    preserve_existing_grants_in_schemas pg_catalog.text[] DEFAULT '{}',
-    lock_key pg_catalog.int8 DEFAULT 1)
-RETURNS TABLE (step pg_catalog.int4, role pg_catalog.text, action pg_catalog.text, statement pg_catalog.text)
-LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
-SET search_path = pg_catalog, pg_temp
-AS 'MODULE_PATHNAME', 'pgsr_plan_many';
-
-COMMENT ON FUNCTION pg_sync_roles.plan_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
-IS 'The statements sync_many would run, without running them or taking a lock';
+REVOKE ALL ON FUNCTION pg_sync_roles.plan(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 
 CREATE FUNCTION pg_sync_roles.drop_unused_roles(lock_key pg_catalog.int8 DEFAULT 1)
 RETURNS SETOF pg_catalog.text
 LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'pgsr_drop_unused_roles';
-
 COMMENT ON FUNCTION pg_sync_roles.drop_unused_roles(pg_catalog.int8)
 IS 'Drop the intermediate roles no ACL refers to any more; returns their names';
-
--- An administrator decides who may call these.
-REVOKE ALL ON FUNCTION pg_sync_roles.sync(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
-REVOKE ALL ON FUNCTION pg_sync_roles.plan(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
-REVOKE ALL ON FUNCTION pg_sync_roles.sync_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
-REVOKE ALL ON FUNCTION pg_sync_roles.plan_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION pg_sync_roles.drop_unused_roles(pg_catalog.int8) FROM PUBLIC;
-GRANT USAGE ON SCHEMA pg_sync_roles TO PUBLIC;

@@ -3,7 +3,8 @@
 #   unit (GoogleTest), fuzz (libFuzzer, bounded), regress (pg_regress, as a
 #   non-superuser caller), isolation (pg_isolation_regress), login (TCP),
 #   cron (pg_cron jobs), bench (a smoke run of the benchmark at a tiny size),
-#   model (model-based random test, test/model).
+#   model (model-based random test, test/model), upgrade (0.1.0 updated to
+#   the default version against a fresh install; META.json).
 # 15 runs here, on Debian 12's packages; 17 and 18 each in a chroot of the
 # Debian suite that packages it (trixie, forky), made by debootstrap and
 # cached (scripts/chroot.sh), where this same script runs for that version.
@@ -14,7 +15,7 @@
 #   test/run.sh [suite ...]      default: all suites
 #   PG_VERSIONS="15 17"          the versions to test (default: 15 17 18)
 #   PGSR_SERVER_VERSIONS="15"    the versions the server suites (regress,
-#                                isolation, login, cron, model) run on (default:
+#                                isolation, login, cron, model, upgrade) run on (default:
 #                                every version tested; the others get the
 #                                build, unit and fuzz only)
 #   PGSR_MODEL_VERSIONS="15 17"  the versions the model suite runs on (default:
@@ -29,7 +30,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login cron bench model)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(unit fuzz regress isolation login cron bench model upgrade)
 HOST_VERSION=15     # what this machine's Debian (12) packages
 
 passed=0
@@ -115,6 +116,7 @@ suite_script() {
 
 suite_login() { section "logins over TCP (scram-sha-256)"; suite_script test/login/run.sh; }
 suite_cron() { section "pg_cron schedules (test/cron)"; suite_script test/cron/run.sh; }
+suite_upgrade() { section "ALTER EXTENSION ... UPDATE from 0.1.0, and META.json (test/upgrade)"; suite_script test/upgrade/run.sh; }
 
 suite_model() {
     section "model-based random test (${MODEL_SECONDS:-60}s; test/model)"
@@ -194,7 +196,7 @@ run_here() {
 
     local s needs_server=0
     for s in "${SUITES[@]}"; do
-        case $s in regress|isolation|login|cron|model) needs_server=1 ;; esac
+        case $s in regress|isolation|login|cron|model|upgrade) needs_server=1 ;; esac
     done
     if [ $needs_server = 1 ]; then
         section "throwaway cluster"
@@ -209,7 +211,7 @@ run_here() {
 
     for s in "${SUITES[@]}"; do
         case $s in
-            unit|fuzz|regress|isolation|login|cron|model|bench) t=$SECONDS; "suite_$s"; echo "($((SECONDS - t)) s)" ;;
+            unit|fuzz|regress|isolation|login|cron|model|bench|upgrade) t=$SECONDS; "suite_$s"; echo "($((SECONDS - t)) s)" ;;
             *) echo "unknown suite: $s"; count 0 1 ;;
         esac
     done
@@ -232,8 +234,8 @@ read -r -a VERSIONS <<<"${PG_VERSIONS:-15 17 18}"
 [ ${#VERSIONS[@]} -gt 0 ] || { echo "PG_VERSIONS is empty"; echo "0 passed, 1 failed"; exit 1; }
 for s in "${SUITES[@]}"; do
     case $s in
-        unit|fuzz|regress|isolation|login|cron|model|bench) ;;
-        *) echo "unknown suite: $s (unit fuzz regress isolation login cron model bench)"; echo "0 passed, 1 failed"; exit 1 ;;
+        unit|fuzz|regress|isolation|login|cron|model|bench|upgrade) ;;
+        *) echo "unknown suite: $s (unit fuzz regress isolation login cron model bench upgrade)"; echo "0 passed, 1 failed"; exit 1 ;;
     esac
 done
 

@@ -469,7 +469,8 @@ private:
                         "Sync it from a role it is not a member of, or do not declare it a member of the calling role.");
         if (st.superuser)
             return fail("42501", head + "it needs the rights of \"" + role + "\", a superuser",
-                        "A role that is not a superuser cannot act as a superuser.");
+                        "A role that is not a superuser cannot act as a superuser.",
+                        "Call sync as a superuser, or have a superuser make it owned by a role that is not one.");
         if (!snap_.server.role_options) {
             if ((need & kPrivileges) && !caller.inherit)
                 return fail("42501", head + "the calling role \"" + caller.name + "\" is NOINHERIT, so it cannot use the privileges of \"" + role + "\"",
@@ -1350,7 +1351,10 @@ private:
         Standing st = standing_of(role);
         std::string what = std::string(grant ? "grant" : "revoke") + " membership of \"" + member + "\" in \"" + role + "\"";
         if (st.superuser)
-            return fail("42501", "permission denied to " + what + ": \"" + role + "\" is a superuser");
+            return fail("42501", "permission denied to " + what + ": \"" + role + "\" is a superuser",
+                        "Only a superuser may grant or revoke membership in a superuser role.",
+                        "A superuser can run: " + std::string(grant ? "GRANT " : "REVOKE ") + quoted(role) +
+                            (grant ? " TO " : " FROM ") + quoted(member) + ";");
         if (!snap_.server.role_options || st.admin) return;
         if (role == caller.name)
             return fail("42501", "permission denied to " + what + ": a role cannot " + (grant ? "grant" : "revoke") + " membership in itself",

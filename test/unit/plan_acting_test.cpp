@@ -544,6 +544,7 @@ TEST(ActBorrow, ASuperuserRoleIsAnErrorOnBothRuleSets) {
         Plan p = plan(request({desired("alice", {usage("s", 0, true)})}), snap);
         expect_denied(p, "it needs the rights of \"owner\", a superuser");
         EXPECT_EQ(p.error->detail, "A role that is not a superuser cannot act as a superuser.");
+        EXPECT_EQ(p.error->hint, "Call sync as a superuser, or have a superuser make it owned by a role that is not one.");
     }
 }
 
@@ -1176,6 +1177,8 @@ TEST(ActMembership, ASuperuserRoleIsAnErrorOnBothRuleSets) {
         snap.standing["root"].admin = true;
         Plan p = plan(request({desired("alice", {membership("root", 0)})}), snap);
         expect_denied(p, "grant membership of \"alice\" in \"root\": \"root\" is a superuser");
+        EXPECT_EQ(p.error->detail, "Only a superuser may grant or revoke membership in a superuser role.");
+        EXPECT_EQ(p.error->hint, "A superuser can run: GRANT \"root\" TO \"alice\";");
     }
 }
 
