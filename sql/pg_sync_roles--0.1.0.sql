@@ -68,10 +68,30 @@ AS 'MODULE_PATHNAME', 'pgsr_drop_unused_roles';
 COMMENT ON FUNCTION pg_sync_roles.drop_unused_roles(pg_catalog.int8)
 IS 'Drop the intermediate roles no ACL refers to any more; returns their names';
 
+CREATE FUNCTION pg_sync_roles.describe(role_name pg_catalog.text)
+RETURNS pg_catalog.jsonb
+LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'pgsr_describe';
+
+COMMENT ON FUNCTION pg_sync_roles.describe(pg_catalog.text)
+IS 'The role''s current state as a grants document sync accepts; what no element can declare is listed as "not_expressible" elements';
+
+CREATE FUNCTION pg_sync_roles.describe_many(role_names pg_catalog.text[])
+RETURNS pg_catalog.jsonb
+LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'pgsr_describe_many';
+
+COMMENT ON FUNCTION pg_sync_roles.describe_many(pg_catalog.text[])
+IS 'describe for several roles: {"role": [grants], ...}, as sync_many takes it';
+
 -- An administrator decides who may call these.
 REVOKE ALL ON FUNCTION pg_sync_roles.sync(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION pg_sync_roles.plan(pg_catalog.text, pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION pg_sync_roles.sync_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION pg_sync_roles.plan_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION pg_sync_roles.drop_unused_roles(pg_catalog.int8) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pg_sync_roles.describe(pg_catalog.text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pg_sync_roles.describe_many(pg_catalog.text[]) FROM PUBLIC;
 GRANT USAGE ON SCHEMA pg_sync_roles TO PUBLIC;
