@@ -197,6 +197,13 @@ SELECT jsonb_pretty(pg_sync_roles.describe('regress_pgsr_desc_py'));
 SELECT * FROM regress.desc_round_trip('regress_pgsr_desc_py');
 -- The same roles: none made, none revoked.
 SELECT * FROM regress.desc_py_can();
+-- An intermediate role whose table was dropped holds nothing: it is
+-- written as the membership it is (drop_unused_roles would drop it).
+DROP TABLE regress_pgsr_desc_p.pt;
+SELECT regress.stable(e::text) AS element
+  FROM jsonb_array_elements(pg_sync_roles.describe('regress_pgsr_desc_py')) AS e
+ WHERE e->>'type' = 'role_membership' ORDER BY 1;
+SELECT * FROM regress.desc_round_trip('regress_pgsr_desc_py');
 
 -- 6. describe_many: {"role": [grants], ...}, as sync_many and plan_many take it.
 SELECT jsonb_object_keys(pg_sync_roles.describe_many(
@@ -217,6 +224,7 @@ SELECT regress.error_of($$SELECT pg_sync_roles.describe(repeat('x', 64))$$);
 SELECT regress.error_of($$SELECT pg_sync_roles.describe_many(NULL)$$);
 SELECT regress.error_of($$SELECT pg_sync_roles.describe_many('{regress_pgsr_desc_a,NULL}')$$);
 SELECT regress.error_of($$SELECT pg_sync_roles.describe_many('{regress_pgsr_desc_a,regress_pgsr_desc_nobody}')$$);
+SELECT regress.error_of($$SELECT pg_sync_roles.describe_many(array(SELECT 'r' || g FROM generate_series(1, 10001) AS g))$$);
 -- Only a role the caller could sync: not itself, not a superuser.
 SELECT regress.error_of($$SELECT pg_sync_roles.describe('regress_pgsr_admin')$$);
 SELECT replace(regress.error_of(format('SELECT pg_sync_roles.describe(%L)', :'su')), :'su', '<superuser>');

@@ -30,6 +30,9 @@ std::optional<std::string> describe(const pg::Arguments& args) {
 
 std::optional<std::string> describe_many(const pg::Arguments& args) {
     std::set<std::string> names = name_set(args, 0, "role_names");
+    // No more than sync_many takes back.
+    if (names.size() > spec::kMaxRoles)
+        throw pg::UserError("54000", "role_names: too many roles (more than " + std::to_string(spec::kMaxRoles) + ")");
     catalog::Described d = read({names.begin(), names.end()});
     return plan::describe_many(d.snapshot, d.roles);
 }
