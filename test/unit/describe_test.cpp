@@ -80,7 +80,7 @@ Snapshot alice() {
     s.touched_schemas["alice"] = {"s"};
     for (const std::string& r : {kConnectRole, kSelectRole, kUsageRole}) s.intermediates[r] = unmarked();
     s.usage = {{"alice", "s"}, {"dbowner", "s"}, {"admin", "s"}};
-    for (const std::string& r : {"alice", "team", "dbowner"}) {
+    for (const char* r : {"alice", "team", "dbowner"}) {
         s.standing[r].can_set = true;
         s.standing[r].has_privileges = true;
     }
