@@ -10,7 +10,7 @@ DATA = \
 PGFILEDESC = "pg_sync_roles - sync a role's privileges to a declared document"
 
 SPEC_OBJS = src/spec/spec.o src/spec/scan.o src/spec/json_impl.o
-PLAN_OBJS = src/plan/plan.o
+PLAN_OBJS = src/plan/plan.o src/plan/describe.o
 CORE_OBJS = $(SPEC_OBJS) $(PLAN_OBJS)
 OBJS = \
 	$(CORE_OBJS) \
@@ -22,13 +22,15 @@ OBJS = \
 	src/pg/server.o \
 	src/pg/hidden_statement.o \
 	src/catalog/catalog.o \
+	src/catalog/describe.o \
 	src/apply/render.o \
 	src/apply/request.o \
 	src/apply/sync.o \
+	src/apply/describe.o \
 	src/entry.o
 
 # One regress file per feature; every one runs as a non-superuser caller.
-REGRESS = setup validation document_limits login valid_until membership database_connect plan_only errors transactions comments schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights reach reach_membership grantor_options intermediate_columns role_rules scale sync_many sync_many_cascade
+REGRESS = setup validation document_limits login valid_until membership database_connect plan_only errors transactions comments schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights reach reach_membership grantor_options intermediate_columns role_rules scale sync_many sync_many_cascade describe
 ISOLATION = lock_wait nothing_to_do concurrent_same_role concurrent_objects password_activity many_lock_wait
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 

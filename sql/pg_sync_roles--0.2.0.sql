@@ -76,3 +76,21 @@ AS 'MODULE_PATHNAME', 'pgsr_plan_many';
 COMMENT ON FUNCTION pg_sync_roles.plan_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8)
 IS 'The statements sync_many would run, without running them or taking a lock';
 REVOKE ALL ON FUNCTION pg_sync_roles.plan_many(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.int8) FROM PUBLIC;
+
+CREATE FUNCTION pg_sync_roles.describe(role_name pg_catalog.text)
+RETURNS pg_catalog.jsonb
+LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'pgsr_describe';
+COMMENT ON FUNCTION pg_sync_roles.describe(pg_catalog.text)
+IS 'The role''s current state as a grants document sync accepts; what no element can declare is listed as "not_expressible" elements';
+REVOKE ALL ON FUNCTION pg_sync_roles.describe(pg_catalog.text) FROM PUBLIC;
+
+CREATE FUNCTION pg_sync_roles.describe_many(role_names pg_catalog.text[])
+RETURNS pg_catalog.jsonb
+LANGUAGE c VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'pgsr_describe_many';
+COMMENT ON FUNCTION pg_sync_roles.describe_many(pg_catalog.text[])
+IS 'describe for several roles: {"role": [grants], ...}, as sync_many takes it';
+REVOKE ALL ON FUNCTION pg_sync_roles.describe_many(pg_catalog.text[]) FROM PUBLIC;

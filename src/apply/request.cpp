@@ -23,25 +23,10 @@ const Secret& document(const pg::Arguments& args, std::size_t i, const char* nam
     return text;
 }
 
-std::string role_name(const pg::Arguments& args, std::size_t i) {
-    const std::string& name = required_text(args, i, "role_name").reveal();
-    if (auto e = spec::check_name(name, "role_name")) raise(*e);
-    return name;
+std::set<std::string> schema_list(const pg::Arguments& args, std::size_t i) {
+    return name_set(args, i, "preserve_existing_grants_in_schemas");
 }
 
-std::set<std::string> schema_list(const pg::Arguments& args, std::size_t i) {
-    const char* what = "preserve_existing_grants_in_schemas";
-    if (args.is_null(i)) throw pg::UserError("22004", std::string(what) + " must not be null");
-    std::set<std::string> out;
-    std::size_t n = 0;
-    for (const auto& v : args.array(i)) {
-        std::string path = std::string(what) + "[" + std::to_string(++n) + "]";
-        if (!v) throw pg::UserError("22004", path + " must not be null");
-        if (auto e = spec::check_name(*v, path)) raise(*e);
-        out.insert(*v);
-    }
-    return out;
-}
 
 std::int64_t lock_key(const pg::Arguments& args, std::size_t i) {
     if (args.is_null(i)) throw pg::UserError("22004", "lock_key must not be null");
@@ -97,6 +82,25 @@ plan::DesiredRole resolve_role(const std::string& name, spec::Document doc, cons
 }
 
 }  // namespace
+
+std::string role_name(const pg::Arguments& args, std::size_t i) {
+    const std::string& name = required_text(args, i, "role_name").reveal();
+    if (auto e = spec::check_name(name, "role_name")) raise(*e);
+    return name;
+}
+
+std::set<std::string> name_set(const pg::Arguments& args, std::size_t i, const char* what) {
+    if (args.is_null(i)) throw pg::UserError("22004", std::string(what) + " must not be null");
+    std::set<std::string> out;
+    std::size_t n = 0;
+    for (const auto& v : args.array(i)) {
+        std::string path = std::string(what) + "[" + std::to_string(++n) + "]";
+        if (!v) throw pg::UserError("22004", path + " must not be null");
+        if (auto e = spec::check_name(*v, path)) raise(*e);
+        out.insert(*v);
+    }
+    return out;
+}
 
 Call sync_call(const pg::Arguments& args) {
     Call call;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <string>
 
 #include "pg/call.hpp"
 #include "plan/state.hpp"
@@ -14,6 +16,13 @@ struct Call {
     plan::Request request;
     std::int64_t lock_key = 1;
 };
+
+// A role name argument: not null, and not over 63 bytes.
+std::string role_name(const pg::Arguments& args, std::size_t i);
+
+// A text[] argument of names: not null, no null element, none over 63 bytes
+// (errors name the argument, `what`, and the element: what[2]).
+std::set<std::string> name_set(const pg::Arguments& args, std::size_t i, const char* what);
 
 // sync(role_name, grants, preserve_existing_grants_in_schemas, lock_key)
 Call sync_call(const pg::Arguments& args);

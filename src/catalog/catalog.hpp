@@ -3,6 +3,7 @@
 // through an index.
 #pragma once
 
+#include "plan/describe.hpp"
 #include "plan/state.hpp"
 
 namespace pgsr::catalog {
@@ -15,5 +16,15 @@ std::vector<std::string> unused_intermediate_roles();
 
 // Whether a role of that name exists (for picking new role names).
 bool role_exists(const std::string& name);
+
+// describe(): a snapshot of the named roles (read() of a request naming
+// them and declaring what their intermediate roles hold, so that those
+// objects' ACLs are read), and what else each role has that the document
+// has no element for.  A role that does not exist is an error (42704).
+struct Described {
+    plan::Snapshot snapshot;
+    std::vector<plan::RoleFacts> roles;
+};
+Described read_described(const std::vector<std::string>& roles);
 
 }  // namespace pgsr::catalog

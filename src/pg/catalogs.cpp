@@ -641,6 +641,7 @@ std::map<Oid, std::string> role_comments(const std::set<Oid>& roles) {
 
 Oid class_catalog() { return RelationRelationId; }
 Oid namespace_catalog() { return NamespaceRelationId; }
+Oid database_catalog() { return DatabaseRelationId; }
 
 bool pg_has_role(Oid role, const char* privilege) {
     return text_privilege(pg_has_role_id, ObjectIdGetDatum(role), privilege);

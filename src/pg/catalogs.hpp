@@ -166,9 +166,10 @@ std::map<Oid, std::vector<Membership>> memberships_of(const std::set<Oid>& membe
 std::map<Oid, std::vector<SharedDependency>> role_dependencies(const std::set<Oid>& roles);
 std::map<Oid, std::string> role_comments(const std::set<Oid>& roles);
 
-// Catalog OIDs of pg_class and pg_namespace, as in pg_shdepend.classid.
+// Catalog OIDs of pg_class, pg_namespace and pg_database, as in pg_shdepend.classid.
 Oid class_catalog();
 Oid namespace_catalog();
+Oid database_catalog();
 
 // Privilege checks, as the SQL functions of the same names.
 bool pg_has_role(Oid role, const char* privilege);              // the current user

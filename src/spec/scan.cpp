@@ -21,8 +21,8 @@ namespace {
 
 // The keys a document defines whose values are never secret.
 bool plain_key(std::string_view key) {
-    static constexpr std::array<std::string_view, 8> keys = {
-        "type", "database", "role", "schema", "table", "table_regex", "direct", "valid_until"};
+    static constexpr std::array<std::string_view, 10> keys = {
+        "type", "database", "role", "schema", "table", "table_regex", "direct", "valid_until", "privilege", "object"};
     for (std::string_view k : keys)
         if (key == k) return true;
     return false;

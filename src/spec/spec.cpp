@@ -65,8 +65,12 @@ struct KeySpec {
 
 struct TypeSpec {
     const char* type;
-    std::optional<Kind> kind;  // nullopt: login
+    std::optional<Kind> kind;  // nullopt: login, or a note (below)
     std::vector<KeySpec> keys;
+    // A note describe() writes of what the document cannot express: checked,
+    // and otherwise ignored, so that describe's output is a document sync
+    // accepts.
+    bool note = false;
 };
 
 const std::vector<TypeSpec>& type_specs() {
@@ -81,6 +85,7 @@ const std::vector<TypeSpec>& type_specs() {
          Kind::table_select,
          {{"schema", true}, {"table", false}, {"table_regex", false}, {"direct", false}}},
         {"table_ownership", Kind::table_ownership, {{"schema", true}, {"table", true}}},
+        {kNotExpressible, std::nullopt, {{"privilege", true}, {"object", true}}, true},
     };
     return specs;
 }
@@ -115,6 +120,16 @@ public:
         const json::value* v = find(key);
         if (!v || v->is_null()) return std::nullopt;
         if (!v->is_string()) fail(key_path(key), "expected a string or null");
+        const json::string& s = v->get_string();
+        if (s.empty()) fail(key_path(key), "must not be empty");
+        return std::string(s.data(), s.size());
+    }
+
+    // A required non-empty string of any length (not a name).
+    std::string text(std::string_view key) const {
+        const json::value* v = find(key);
+        if (!v) fail(key_path(key), "missing");
+        if (!v->is_string()) fail(key_path(key), "expected a string");
         const json::string& s = v->get_string();
         if (s.empty()) fail(key_path(key), "must not be empty");
         return std::string(s.data(), s.size());
@@ -222,7 +237,11 @@ Document read_document(const json::value& root, std::string_view path) {
         const TypeSpec& spec = type_of(obj, epath);
         check_keys(obj, spec, epath);
         ElementReader reader(obj, epath);
-        if (!spec.kind) {
+        if (spec.note) {
+            reader.text("privilege");
+            reader.text("object");
+            ++doc.notes;
+        } else if (!spec.kind) {
             if (doc.login)
                 fail(epath, "at most one \"login\" is allowed (another is " +
                                 element_path(path, doc.login->index) + ")");

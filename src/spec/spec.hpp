@@ -54,7 +54,13 @@ struct Grant {
 struct Document {
     std::optional<Login> login;
     std::vector<Grant> grants;
+    // Elements of type "not_expressible": what describe() found that no
+    // element can declare.  sync reads nothing from them.
+    std::size_t notes = 0;
 };
+
+// The type of those elements.
+inline constexpr const char* kNotExpressible = "not_expressible";
 
 // An error the caller made, named precisely enough to fix it.
 struct Error {

@@ -64,6 +64,19 @@ TEST(ParseGrants, Login) {
     EXPECT_TRUE(doc->grants.empty());
 }
 
+// describe() lists what no element can declare as "not_expressible"
+// elements: checked, counted, and declaring nothing.
+TEST(ParseGrants, NotExpressibleIsCheckedAndDeclaresNothing) {
+    auto doc = accepted(R"x([{"type": "not_expressible", "privilege": "INSERT", "object": "table \"s\".\"t\""},
+                            {"type": "schema_usage", "schema": "s"},
+                            {"type": "not_expressible", "privilege": "EXECUTE", "object": "function f()"}])x");
+    ASSERT_TRUE(doc);
+    EXPECT_EQ(doc->notes, 2u);
+    ASSERT_EQ(doc->grants.size(), 1u);
+    EXPECT_EQ(doc->grants[0].index, 1u);
+    EXPECT_FALSE(doc->login);
+}
+
 TEST(ParseGrants, LoginPasswordAndValidUntilMayBeNull) {
     auto doc = accepted(one(R"("type": "login", "password": null, "valid_until": null)"));
     ASSERT_TRUE(doc);
@@ -337,7 +350,7 @@ void PrintTo(const Bad& b, std::ostream* os) { *os << b.label << ": " << b.json;
 
 const char* const kKnownTypes =
     "(expected one of: login, database_connect, role_membership, schema_usage, schema_create, "
-    "schema_ownership, table_select, table_ownership)";
+    "schema_ownership, table_select, table_ownership, not_expressible)";
 
 std::vector<Bad> bad_documents() {
     return {
@@ -347,6 +360,15 @@ std::vector<Bad> bad_documents() {
         {"number", "42", "grants: expected a JSON array"},
         {"null", "null", "grants: expected a JSON array"},
         {"boolean", "true", "grants: expected a JSON array"},
+
+        // A not_expressible element holds two non-empty strings, nothing else.
+        {"note_without_object", R"([{"type": "not_expressible", "privilege": "INSERT"}])", "grants[0].object: missing"},
+        {"note_empty_privilege", R"([{"type": "not_expressible", "privilege": "", "object": "x"}])",
+         "grants[0].privilege: must not be empty"},
+        {"note_number", R"([{"type": "not_expressible", "privilege": 1, "object": "x"}])",
+         "grants[0].privilege: expected a string"},
+        {"note_extra_key", R"([{"type": "not_expressible", "privilege": "INSERT", "object": "x", "schema": "s"}])",
+         "grants[0].schema: unexpected key for type \"not_expressible\""},
 
         // Elements that are not objects; indexes are 0-based.
         {"number_element", "[1]", "grants[0]: expected an object"},
