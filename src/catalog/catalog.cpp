@@ -99,8 +99,11 @@ void read_memberships(Snapshot& snap, const Request& req, Names& names) {
             const auto& of = names.of(m.role);
             if (!of) continue;
             st.member_of.insert(*of);
-            if (m.admin) st.admin_of.insert(*of);
             st.grantors[*of].insert(names.text(m.grantor));
+            if (m.admin) {
+                st.admin_of.insert(*of);
+                st.admin_grantors[*of].insert(names.text(m.grantor));
+            }
             if (m.inherit) st.inherits.insert(*of);
             if (m.set) st.settable.insert(*of);
         }

@@ -77,6 +77,7 @@ struct RoleState {
     // 16+: the grantors of each membership (one row each), and whether any
     // row carries INHERIT / SET.
     std::map<std::string, std::set<std::string>> grantors;
+    std::map<std::string, std::set<std::string>> admin_grantors;  // ... of rows WITH ADMIN OPTION
     std::set<std::string> inherits;        // memberships with INHERIT on some row
     std::set<std::string> settable;        // memberships with SET on some row
 };

@@ -155,8 +155,15 @@ def observe(server, roles, doc=()):
 
 def refused_member_of_caller(error, doc):
     """A document declaring the caller as a role_membership may be refused
-    up front with 22023 (issue 10 (4): "works, or a clear 22023")."""
-    return error.pgcode == "22023" and any(g["type"] == "role_membership" and g["role"] == CALLER for g in doc)
+    up front: with 22023 where the change needs the target's rights (lending
+    them to the caller would be circular; issue 10 (4): "works, or a clear
+    22023"), and from 16 on always with 42501, since no role holds ADMIN
+    OPTION on itself there (the caller cannot grant itself to anyone)."""
+    if not any(g["type"] == "role_membership" and g["role"] == CALLER for g in doc):
+        return False
+    message = error.pgerror or ""
+    return ((error.pgcode == "22023" and "a member of the calling role" in message)
+            or (error.pgcode == "42501" and "a role cannot grant membership in itself" in message))
 
 
 def run_sync(server, step, checks, stats=None, log=None):

@@ -1231,10 +1231,38 @@ TEST(ActMembership, AnUndeclaredAdminOptionIsRevokedAndTheMembershipKept) {
         alice.admin_of = {"team"};
 
         alice.settable = {"team"};
+        // No grantor known (the catalog reported none): on 16+ the caller's own row.
         EXPECT_EQ(described(request({desired("alice", {membership("team", 0)})}), snap),
-                  (Statements{"RevokeRoles ADMIN OPTION FOR team FROM alice"}))
+                  (Statements{std::string("RevokeRoles ADMIN OPTION FOR team FROM alice") +
+                              (rules.role_options ? " GRANTED BY admin" : "")}))
             << rules.role_options;
     }
+}
+
+TEST(ActMembership, On16AnAdminOptionIsRevokedFromTheRowOfItsGrantor) {
+    // Two rows of alice's membership in team: bob's carries ADMIN OPTION,
+    // the caller's does not.  REVOKE ADMIN OPTION FOR without GRANTED BY
+    // would look at the caller's row only and remove nothing.
+    Snapshot snap = snapshot(k16);
+    admin_of(snap, "team");
+    snap.standing["bob"].has_privileges = true;
+    RoleState& alice = snap.roles["alice"];
+    alice.member_of = {"team"};
+    alice.admin_of = {"team"};
+    alice.settable = {"team"};
+    alice.grantors = {{"team", {"admin", "bob"}}};
+    alice.admin_grantors = {{"team", {"bob"}}};
+    snap.roles["team"] = RoleState{};
+    EXPECT_EQ(described(request({desired("alice", {membership("team", 0)})}), snap),
+              (Statements{"RevokeRoles ADMIN OPTION FOR team FROM alice GRANTED BY bob"}));
+    // A grantor whose privileges the caller does not have: a 42501 up front,
+    // nothing revoked.
+    alice.admin_grantors = {{"team", {"mallory"}}};
+    Plan p = plan(request({desired("alice", {membership("team", 0)})}), snap);
+    expect_denied(p, "revoke the ADMIN OPTION of membership of \"alice\" in \"team\": it was granted by \"mallory\"");
+    EXPECT_EQ(p.error->hint,
+              "Revoke it by hand as a superuser: REVOKE ADMIN OPTION FOR \"team\" FROM \"alice\" GRANTED BY \"mallory\";");
+    EXPECT_TRUE(p.statements.empty());
 }
 
 // ============================================================ createrole_self_grant
