@@ -584,6 +584,7 @@ private:
         for (const cat::Membership& m : rows)
             if (m.grantor == me_) st.own_row = std::make_pair(m.inherit, m.set);
         st.member_of_caller = role != me_ && !r->superuser && cat::is_member(role, me_);
+        st.member_of_caller_indirectly = st.member_of_caller && cat::is_member_indirectly(role, me_);
         return st;
     }
 

@@ -492,13 +492,21 @@ private:
     }
 
     // Whether `role` is, or this request declares it, a member of the caller.
+    // A target of this request that is a member of the caller only through
+    // its own membership, and does not declare it, is not: the plan revokes
+    // that membership first (caller_memberships_).
     bool member_of_caller(const std::string& role) const {
-        if (state_of(role).member_of.count(snap_.caller.name) || standing_of(role).member_of_caller) return true;
+        const std::string& caller = snap_.caller.name;
+        bool target = false;
         for (const DesiredRole& r : req_.roles)
-            if (r.name == role)
+            if (r.name == role) {
+                target = true;
                 for (const spec::Grant& g : r.grants)
-                    if (g.kind == spec::Kind::role_membership && g.role == snap_.caller.name) return true;
-        return false;
+                    if (g.kind == spec::Kind::role_membership && g.role == caller) return true;
+            }
+        Standing st = standing_of(role);
+        if (!state_of(role).member_of.count(caller) && !st.member_of_caller) return false;
+        return !target || st.member_of_caller_indirectly;
     }
 
     // Double-quoted for hints, as quote_ident would when needed (always here).
@@ -1391,8 +1399,11 @@ private:
         for (const std::string& r : st.member_of) {
             if (keeps_membership(wanted, r)) continue;
             check_admin(r, member, false);
+            // A membership of the caller goes before the caller borrows
+            // anything: lending the member to the caller would be circular.
+            auto& sets = r == snap_.caller.name ? caller_memberships_ : revoke_sets_;
             for (const std::string& grantor : revocable_rows(st.grantors, member, r, false))
-                revoke_sets_[{grantor, {r}}].push_back(member);
+                sets[{grantor, {r}}].push_back(member);
         }
         for (const std::string& r : admin)
             for (const std::string& grantor : revocable_rows(st.admin_grantors, member, r, true))
@@ -1528,9 +1539,11 @@ private:
         auto append = [&](std::vector<Statement>& v) {
             for (Statement& s : v) p.statements.push_back(std::move(s));
         };
-        std::vector<Statement> lend, give_back;
+        std::vector<Statement> lend, give_back, unlinked;
         emit_borrowing(lend, give_back);
+        emit_revokes(caller_memberships_, unlinked, false);
         append(roles_);
+        append(unlinked);
         append(lend);
         append(schemas_);
         append(tables_);
@@ -1564,8 +1577,10 @@ private:
 
     std::vector<Statement> roles_, schemas_, tables_, taking_, intermediates_, privileges_, logins_, memberships_;
     std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, grant_inherit_sets_;
-    // (grantor on 16+, roles) -> members: memberships revoked, ADMIN OPTIONs revoked
-    std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> revoke_sets_, admin_sets_;
+    // (grantor on 16+, roles) -> members: memberships revoked, ADMIN OPTIONs
+    // revoked, memberships of the caller revoked (first of all)
+    std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> revoke_sets_, admin_sets_,
+        caller_memberships_;
     std::set<std::string> created_, allocated_, created_schemas_;
     std::map<std::string, int> borrowed_;  // role -> Need bits
     std::map<std::string, std::string> recipients_;  // former owner -> recipient

@@ -134,6 +134,9 @@ struct Standing {
     bool direct_member = false;   // a pg_auth_members row exists
     bool superuser = false;       // cannot be granted by a non-superuser
     bool member_of_caller = false;  // a member of the caller: lending it would be circular
+    // ... through another role than its own direct membership of the caller,
+    // which a plan that revokes that membership first takes away.
+    bool member_of_caller_indirectly = false;
     // 16+: the caller's own row of this membership (granted by itself), whose
     // options a borrowing changes and must put back.
     std::optional<std::pair<bool, bool>> own_row;  // (inherit, set)
