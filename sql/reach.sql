@@ -109,7 +109,40 @@ SELECT pg_has_role('regress_pgsr_re_u4', 'regress_pgsr_admin', 'MEMBER') AS u4_i
        has_table_privilege('regress_pgsr_re_u4', 'regress_pgsr_re_s3.t2', 'SELECT') AS u4_selects_t2
   FROM pg_class WHERE oid = 'regress_pgsr_re_s3.t2'::regclass;
 
+-- A role that can use a schema only through a grant the schema's owner made,
+-- when the schema is taken from that owner: the grant goes with it (REVOKE
+-- ... CASCADE as the former owner) before the table owner grants SELECT
+-- there, so that GRANT gets USAGE lent for that one statement.
+\c - :su
+CREATE ROLE regress_pgsr_re_so;
+CREATE ROLE regress_pgsr_re_via;
+CREATE ROLE regress_pgsr_re_tab;
+CALL regress.manage('regress_pgsr_re_so', 'regress_pgsr_re_via', 'regress_pgsr_re_tab');
+CREATE SCHEMA regress_pgsr_re_s5 AUTHORIZATION regress_pgsr_re_so;
+CREATE TABLE regress_pgsr_re_s5.t5 (x int);
+INSERT INTO regress_pgsr_re_s5.t5 VALUES (5);
+ALTER TABLE regress_pgsr_re_s5.t5 OWNER TO regress_pgsr_re_tab;
+SET ROLE regress_pgsr_re_so;
+GRANT USAGE ON SCHEMA regress_pgsr_re_s5 TO regress_pgsr_re_via;
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+GRANT regress_pgsr_re_via TO regress_pgsr_re_tab;
+SELECT has_schema_privilege('regress_pgsr_re_tab', 'regress_pgsr_re_s5', 'USAGE') AS tab_usage_before;
+\set doc '[{"type": "schema_usage", "schema": "regress_pgsr_re_s5"}, {"type": "table_select", "schema": "regress_pgsr_re_s5", "table": "t5"}]'
+SELECT count(*) > 0 AS synced FROM pg_sync_roles.sync('regress_pgsr_re_so', :'doc');
+SELECT count(*) AS changes FROM pg_sync_roles.plan('regress_pgsr_re_so', :'doc');
+\c - :su
+SELECT pg_get_userbyid(nspowner) = 'regress_pgsr_re_so' AS so_owns_s5,
+       has_schema_privilege('regress_pgsr_re_tab', 'regress_pgsr_re_s5', 'USAGE') AS tab_usage_after,
+       has_schema_privilege('regress_pgsr_re_via', 'regress_pgsr_re_s5', 'USAGE') AS via_usage_after
+  FROM pg_namespace WHERE nspname = 'regress_pgsr_re_s5';
+SET ROLE regress_pgsr_re_so;
+SELECT x AS so_selects FROM regress_pgsr_re_s5.t5;
+RESET ROLE;
+
 \c - :su
 SET client_min_messages = warning;
 DROP SCHEMA regress_pgsr_re_s3 CASCADE;
+DROP SCHEMA regress_pgsr_re_s5 CASCADE;
 SELECT regress.drop_roles('regress\_pgsr\_re\_%');

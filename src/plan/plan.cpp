@@ -528,6 +528,17 @@ private:
         bool read = snap_.usage.count({role, s}) != 0;
         if (!read && !(snap_.deferred && snap_.deferred->usage(role, s))) return false;
         bool targets = late && revokes_memberships_, public_grant = revoked_usage_.count({"", s}) != 0;
+        // USAGE revoked from other roles (the grants of a schema's former
+        // owner): the role may have had it through one of them.
+        std::set<std::string> lost;
+        for (const auto& [grantee, schema] : revoked_usage_)
+            if (schema == s && !grantee.empty()) lost.insert(grantee);
+        if (!lost.empty()) {
+            if (public_grant) lost.insert("");
+            if (snap_.deferred) return snap_.deferred->usage_after(role, s, lost, targets);
+            if (auto it = snap_.usage_through.find({role, s}); it != snap_.usage_through.end())
+                return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& g) { return !lost.count(g); });
+        }
         if (!targets && !public_grant) return true;
         int needs = 0;
         if (auto it = snap_.usage_needs.find({role, s}); it != snap_.usage_needs.end())

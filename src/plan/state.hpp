@@ -161,6 +161,13 @@ public:
     virtual std::optional<Standing> standing(const std::string& role) = 0;
     virtual bool usage(const std::string& role, const std::string& schema) = 0;
     virtual int usage_needs(const std::string& role, const std::string& schema) = 0;
+    // Of a pair where usage() holds: whether it still holds once the schema's
+    // USAGE is revoked from the `lost` grantees ("" is PUBLIC), and, with
+    // `targets_lost`, once the targets' memberships are revoked.  Asked only
+    // where the plan revokes USAGE from a role other than this one and PUBLIC
+    // (a schema taken from its owner loses the grants she made).
+    virtual bool usage_after(const std::string& role, const std::string& schema, const std::set<std::string>& lost,
+                             bool targets_lost) = 0;
 };
 
 struct Snapshot {
@@ -199,6 +206,10 @@ struct Snapshot {
     // USAGE, gone once the plan revokes that; or only through one of them.
     enum UsageNeed : int { kThroughTargets = 1, kThroughPublic = 2, kThroughEither = 4 };
     std::map<std::pair<std::string, std::string>, int> usage_needs;
+    // Pairs of `usage` with the grantees of the schema's ACL whose USAGE the
+    // role uses ("" PUBLIC): what Deferred::usage_after answers from.  A pair
+    // not listed here is answered as usage_needs says.
+    std::map<std::pair<std::string, std::string>, std::set<std::string>> usage_through;
     // Each target's recipient of objects taken from it, where one exists.
     std::map<std::string, Recipient> recipients;
     // Where set, standing and usage are asked of it for what the maps lack.
