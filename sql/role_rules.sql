@@ -92,6 +92,44 @@ SELECT action, regress.masked(statement) AS statement FROM pg_sync_roles.sync('r
 SELECT count(*) AS rows_after FROM pg_auth_members
  WHERE roleid = 'regress_pgsr_rr_group'::regrole AND member = 'regress_pgsr_rr_a'::regrole;
 
+-- ADMIN OPTION is never declared.  It lives on one row of a membership and
+-- REVOKE ADMIN OPTION FOR without GRANTED BY looks only at the caller's row:
+-- it is revoked as the grantor of the row that carries it.  One a superuser
+-- granted: a 42501 naming that grantor, and nothing changes.
+\c - :su
+CREATE ROLE regress_pgsr_rr_c;
+CALL regress.manage('regress_pgsr_rr_c');
+SET ROLE regress_pgsr_rr_deputy;
+GRANT regress_pgsr_rr_group TO regress_pgsr_rr_a WITH ADMIN OPTION;
+RESET ROLE;
+SET ROLE regress_pgsr_rr_a;
+SELECT regress.error_of('GRANT regress_pgsr_rr_group TO regress_pgsr_rr_c') AS a_grants_before;
+REVOKE regress_pgsr_rr_group FROM regress_pgsr_rr_c;
+RESET ROLE;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT action, regress.masked(statement) AS statement FROM pg_sync_roles.sync('regress_pgsr_rr_a',
+    '[{"type": "role_membership", "role": "regress_pgsr_rr_group"}]') ORDER BY step;
+SELECT count(*) AS changes FROM pg_sync_roles.plan('regress_pgsr_rr_a',
+    '[{"type": "role_membership", "role": "regress_pgsr_rr_group"}]');
+\c - :su
+SET ROLE regress_pgsr_rr_a;
+SELECT regress.error_of('GRANT regress_pgsr_rr_group TO regress_pgsr_rr_c') AS a_grants_after;
+RESET ROLE;
+SELECT pg_has_role('regress_pgsr_rr_a', 'regress_pgsr_rr_group', 'MEMBER') AS a_still_member;
+GRANT regress_pgsr_rr_group TO regress_pgsr_rr_a WITH ADMIN OPTION;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT replace(regress.error_of($$SELECT * FROM pg_sync_roles.sync('regress_pgsr_rr_a',
+    '[{"type": "role_membership", "role": "regress_pgsr_rr_group"}]')$$),
+               format('"%s"', :'su'), '"<superuser>"') AS superuser_granted_admin;
+\c - :su
+SET ROLE regress_pgsr_rr_a;
+SELECT regress.error_of('GRANT regress_pgsr_rr_group TO regress_pgsr_rr_c') AS a_still_grants;
+REVOKE regress_pgsr_rr_group FROM regress_pgsr_rr_c;
+RESET ROLE;
+REVOKE regress_pgsr_rr_group FROM regress_pgsr_rr_a GRANTED BY CURRENT_USER;
+
 -- From 17 on, MAINTAIN is a table privilege like the others: revoked when
 -- not declared.
 \if :pg17

@@ -18,8 +18,8 @@
 #                                isolation, login, cron, model, upgrade) run on (default:
 #                                every version tested; the others get the
 #                                build, unit and fuzz only)
-#   PGSR_MODEL_VERSIONS="15 17"  the versions the model suite runs on (default:
-#                                15; its universe is not yet 16+-ready)
+#   PGSR_MODEL_VERSIONS="15"     the versions the model suite runs on (default:
+#                                every version the server suites run on)
 #   FUZZ_SECONDS=20              time given to the fuzzer
 #   PGSR_HERE=VERSION            (set by scripts/chroot.sh) test only VERSION,
 #                                here, with its pg_config; nothing is installed
@@ -300,9 +300,7 @@ for v in "${VERSIONS[@]}"; do
         fi
         vsuites=()
         for s in "${SUITES[@]}"; do
-            # The model test's universe does not yet set up what the 16+ role
-            # rules need (see test/model/README.md): 15 only by default.
-            if [ "$s" = model ] && [[ " ${PGSR_MODEL_VERSIONS:-15} " != *" $v "* ]]; then
+            if [ "$s" = model ] && [[ " ${PGSR_MODEL_VERSIONS:-${VERSIONS[*]}} " != *" $v "* ]]; then
                 echo "PostgreSQL $v: suite model not run (PGSR_MODEL_VERSIONS)"
                 continue
             fi

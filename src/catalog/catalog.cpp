@@ -99,8 +99,11 @@ void read_memberships(Snapshot& snap, const Request& req, Names& names) {
             const auto& of = names.of(m.role);
             if (!of) continue;
             st.member_of.insert(*of);
-            if (m.admin) st.admin_of.insert(*of);
             st.grantors[*of].insert(names.text(m.grantor));
+            if (m.admin) {
+                st.admin_of.insert(*of);
+                st.admin_grantors[*of].insert(names.text(m.grantor));
+            }
             if (m.inherit) st.inherits.insert(*of);
             if (m.set) st.settable.insert(*of);
         }
@@ -557,6 +560,27 @@ public:
         return needs_.emplace(*key, needs).first->second;
     }
 
+    bool usage_after(const std::string& role, const std::string& schema, const std::set<std::string>& lost,
+                     bool targets_lost) override {
+        auto key = pair_of(role, schema);
+        if (!key) return false;
+        auto r = cat::role(key->first);
+        if (!r || r->superuser) return true;
+        std::set<cat::Oid> holders = usage_holders(key->second);
+        for (const std::string& name : lost) {
+            if (name.empty()) {
+                holders.erase(0);
+            } else if (auto g = cat::role(name)) {
+                holders.erase(g->oid);
+            }
+        }
+        if (holders.count(0)) return true;
+        const Reach& reach = reach_of(key->first);
+        const std::set<cat::Oid>& roles = targets_lost ? reach.free : reach.all;
+        return std::any_of(roles.begin(), roles.end(),
+                           [&](cat::Oid o) { return holders.count(o) || cat::uses_every_schema(o); });
+    }
+
 private:
     // (role, schema) oids of the caller or a role whose standing may be
     // asked, and a schema of the snapshot.
@@ -581,6 +605,7 @@ private:
         for (const cat::Membership& m : rows)
             if (m.grantor == me_) st.own_row = std::make_pair(m.inherit, m.set);
         st.member_of_caller = role != me_ && !r->superuser && cat::is_member(role, me_);
+        st.member_of_caller_indirectly = st.member_of_caller && cat::is_member_indirectly(role, me_);
         return st;
     }
 

@@ -280,7 +280,10 @@ namespace {
 }
 }  // namespace
 
-bool is_member(Oid role, Oid of) {
+namespace {
+// Walks up from `role`; `direct` says whether its own membership of `of`
+// counts.
+bool reaches(Oid role, Oid of, bool direct) {
     if (role == of) return true;
     ::Oid owner = database_owner();
     std::vector<Oid> todo{role};
@@ -293,12 +296,20 @@ bool is_member(Oid role, Oid of) {
         // The database's owner is a member of pg_database_owner.
         if (r == owner) up.push_back(ROLE_PG_DATABASE_OWNER);
         for (Oid u : up) {
-            if (u == of) return true;
+            if (u == of) {
+                if (direct || r != role) return true;
+                continue;
+            }
             if (seen.insert(u).second) todo.push_back(u);
         }
     }
     return false;
 }
+}  // namespace
+
+bool is_member(Oid role, Oid of) { return reaches(role, of, true); }
+
+bool is_member_indirectly(Oid role, Oid of) { return role != of && reaches(role, of, false); }
 
 namespace {
 // Whether an index scan on one key finds a row (stops at the first).

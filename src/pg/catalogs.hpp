@@ -75,6 +75,9 @@ std::vector<Membership> memberships(Oid role, Oid member);
 // (pg_has_role would fill one syscache list per role asked about, and 15
 // searches those lists one by one).
 bool is_member(Oid role, Oid of);
+// Whether `role` is a member of `of` through another role: not counting its
+// own direct membership of `of`.
+bool is_member_indirectly(Oid role, Oid of);
 // Whether `role` is a member of any role / has any member.
 bool member_of_any(Oid role);
 bool has_members(Oid role);

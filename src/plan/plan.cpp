@@ -493,13 +493,21 @@ private:
     }
 
     // Whether `role` is, or this request declares it, a member of the caller.
+    // A target of this request that is a member of the caller only through
+    // its own membership, and does not declare it, is not: the plan revokes
+    // that membership first (caller_memberships_).
     bool member_of_caller(const std::string& role) const {
-        if (state_of(role).member_of.count(snap_.caller.name) || standing_of(role).member_of_caller) return true;
+        const std::string& caller = snap_.caller.name;
+        bool target = false;
         for (const DesiredRole& r : req_.roles)
-            if (r.name == role)
+            if (r.name == role) {
+                target = true;
                 for (const spec::Grant& g : r.grants)
-                    if (g.kind == spec::Kind::role_membership && g.role == snap_.caller.name) return true;
-        return false;
+                    if (g.kind == spec::Kind::role_membership && g.role == caller) return true;
+            }
+        Standing st = standing_of(role);
+        if (!state_of(role).member_of.count(caller) && !st.member_of_caller) return false;
+        return !target || st.member_of_caller_indirectly;
     }
 
     // Double-quoted for hints, as quote_ident would when needed (always here).
@@ -521,6 +529,17 @@ private:
         bool read = snap_.usage.count({role, s}) != 0;
         if (!read && !(snap_.deferred && snap_.deferred->usage(role, s))) return false;
         bool targets = late && revokes_memberships_, public_grant = revoked_usage_.count({"", s}) != 0;
+        // USAGE revoked from other roles (the grants of a schema's former
+        // owner): the role may have had it through one of them.
+        std::set<std::string> lost;
+        for (const auto& [grantee, schema] : revoked_usage_)
+            if (schema == s && !grantee.empty()) lost.insert(grantee);
+        if (!lost.empty()) {
+            if (public_grant) lost.insert("");
+            if (snap_.deferred) return snap_.deferred->usage_after(role, s, lost, targets);
+            if (auto it = snap_.usage_through.find({role, s}); it != snap_.usage_through.end())
+                return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& g) { return !lost.count(g); });
+        }
         if (!targets && !public_grant) return true;
         int needs = 0;
         if (auto it = snap_.usage_needs.find({role, s}); it != snap_.usage_needs.end())
@@ -1395,27 +1414,42 @@ private:
         for (const std::string& r : st.member_of) {
             if (keeps_membership(wanted, r)) continue;
             check_admin(r, member, false);
-            if (!options) {
-                revoke_sets_[{std::string(), {r}}].push_back(member);
+            // A membership of the caller goes before the caller borrows
+            // anything: lending the member to the caller would be circular.
+            auto& sets = r == snap_.caller.name ? caller_memberships_ : revoke_sets_;
+            for (const std::string& grantor : revocable_rows(st.grantors, member, r, false))
+                sets[{grantor, {r}}].push_back(member);
+        }
+        for (const std::string& r : admin)
+            for (const std::string& grantor : revocable_rows(st.admin_grantors, member, r, true))
+                admin_sets_[{grantor, {r}}].push_back(member);
+    }
+
+    // The grantors whose rows of `member`'s membership in `role` a REVOKE
+    // (of the membership, or of its ADMIN OPTION) must name: on 15 one row
+    // and no grantor (""); from 16 on one row per grantor, and a REVOKE
+    // removes only its grantor's, so a row the caller cannot revoke as its
+    // grantor is a 42501 up front.
+    std::vector<std::string> revocable_rows(const std::map<std::string, std::set<std::string>>& rows,
+                                            const std::string& member, const std::string& role, bool admin_option) {
+        if (!snap_.server.role_options) return {std::string()};
+        auto g = rows.find(role);
+        std::set<std::string> grantors = g == rows.end() ? std::set<std::string>{} : g->second;
+        if (grantors.empty()) grantors.insert(snap_.caller.name);
+        std::vector<std::string> out;
+        std::string what = admin_option ? "ADMIN OPTION FOR " : "";
+        for (const std::string& grantor : grantors) {
+            if (grantor != snap_.caller.name && !snap_.caller.superuser && !standing_of(grantor).has_privileges) {
+                fail("42501", "permission denied to revoke " + std::string(admin_option ? "the ADMIN OPTION of " : "") +
+                                  "membership of \"" + member + "\" in \"" + role + "\": it was granted by \"" + grantor + "\"",
+                     "From PostgreSQL 16 on, a membership is revoked by its grantor, or by a role with the grantor's privileges.",
+                     "Revoke it by hand as a superuser: REVOKE " + what + quoted(role) + " FROM " + quoted(member) +
+                         " GRANTED BY " + quoted(grantor) + ";");
                 continue;
             }
-            // 16+: one row per grantor, and a REVOKE removes only its grantor's.
-            auto g = st.grantors.find(r);
-            std::set<std::string> grantors = g == st.grantors.end() ? std::set<std::string>{} : g->second;
-            if (grantors.empty()) grantors.insert(snap_.caller.name);
-            for (const std::string& grantor : grantors) {
-                if (grantor != snap_.caller.name && !snap_.caller.superuser && !standing_of(grantor).has_privileges) {
-                    fail("42501", "permission denied to revoke membership of \"" + member + "\" in \"" + r +
-                                      "\": it was granted by \"" + grantor + "\"",
-                         "From PostgreSQL 16 on, a membership is revoked by its grantor, or by a role with the grantor's privileges.",
-                         "Revoke it by hand as a superuser: REVOKE " + quoted(r) + " FROM " + quoted(member) +
-                             " GRANTED BY " + quoted(grantor) + ";");
-                    continue;
-                }
-                revoke_sets_[{grantor, {r}}].push_back(member);
-            }
+            out.push_back(grantor);
         }
-        if (!admin.empty()) admin_sets_[admin].push_back(member);
+        return out;
     }
 
     // ------------------------------------------------------- assembly
@@ -1497,14 +1531,34 @@ private:
         }
     }
 
+    // REVOKEs of memberships (or of their ADMIN OPTION), one set of
+    // statements per grantor (16+).
+    void emit_revokes(const std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>>& sets,
+                      std::vector<Statement>& out, bool admin_option) {
+        std::map<std::string, std::map<std::vector<std::string>, std::vector<std::string>>> by_grantor;
+        for (const auto& [key, members] : sets) by_grantor[key.first][key.second] = members;
+        for (const auto& [grantor, grouped] : by_grantor) {
+            std::vector<Statement> stmts;
+            emit_memberships<RevokeRoles>(grouped, stmts);
+            for (Statement& st : stmts) {
+                auto& r = std::get<RevokeRoles>(st);
+                r.granted_by = grantor;
+                r.admin_option = admin_option;
+                out.push_back(std::move(st));
+            }
+        }
+    }
+
     Plan assemble() {
         Plan p;
         auto append = [&](std::vector<Statement>& v) {
             for (Statement& s : v) p.statements.push_back(std::move(s));
         };
-        std::vector<Statement> lend, give_back;
+        std::vector<Statement> lend, give_back, unlinked;
         emit_borrowing(lend, give_back);
+        emit_revokes(caller_memberships_, unlinked, false);
         append(roles_);
+        append(unlinked);
         append(lend);
         append(schemas_);
         append(tables_);
@@ -1514,26 +1568,15 @@ private:
         // privilege while it had its owner's rights through a membership
         // still has every grant option implicitly, and REVOKE ... CASCADE
         // from it would leave what it passed on.
-        std::vector<Statement> memberships, revoked;
-        std::map<std::string, std::map<std::vector<std::string>, std::vector<std::string>>> by_grantor;
-        for (const auto& [key, members] : revoke_sets_) by_grantor[key.first][key.second] = members;
-        for (const auto& [grantor, sets] : by_grantor) {
-            std::vector<Statement> out;
-            emit_memberships<RevokeRoles>(sets, out);
-            for (Statement& st : out) {
-                std::get<RevokeRoles>(st).granted_by = grantor;
-                revoked.push_back(std::move(st));
-            }
-        }
+        std::vector<Statement> memberships, revoked, admin;
+        emit_revokes(revoke_sets_, revoked, false);
         append(revoked);
         append(privileges_);
         append(logins_);
         emit_memberships<GrantRoles>(grant_sets_, memberships);
         emit_memberships<GrantRoles>(grant_inherit_sets_, memberships, true);
         for (Statement& st : memberships_) memberships.push_back(std::move(st));
-        std::vector<Statement> admin;
-        emit_memberships<RevokeRoles>(admin_sets_, admin);
-        for (Statement& st : admin) std::get<RevokeRoles>(st).admin_option = true;
+        emit_revokes(admin_sets_, admin, true);
         append(memberships);
         append(admin);
         append(give_back);
@@ -1548,9 +1591,11 @@ private:
     const NameSource& names_;
 
     std::vector<Statement> roles_, schemas_, tables_, taking_, intermediates_, privileges_, logins_, memberships_;
-    std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, grant_inherit_sets_, admin_sets_;
-    // (grantor on 16+, roles) -> members
-    std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> revoke_sets_;
+    std::map<std::vector<std::string>, std::vector<std::string>> grant_sets_, grant_inherit_sets_;
+    // (grantor on 16+, roles) -> members: memberships revoked, ADMIN OPTIONs
+    // revoked, memberships of the caller revoked (first of all)
+    std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> revoke_sets_, admin_sets_,
+        caller_memberships_;
     std::set<std::string> created_, allocated_, created_schemas_;
     std::map<std::string, int> borrowed_;  // role -> Need bits
     std::map<std::string, std::string> recipients_;  // former owner -> recipient

@@ -77,6 +77,7 @@ struct RoleState {
     // 16+: the grantors of each membership (one row each), and whether any
     // row carries INHERIT / SET.
     std::map<std::string, std::set<std::string>> grantors;
+    std::map<std::string, std::set<std::string>> admin_grantors;  // ... of rows WITH ADMIN OPTION
     std::set<std::string> inherits;        // memberships with INHERIT on some row
     std::set<std::string> settable;        // memberships with SET on some row
 };
@@ -133,6 +134,9 @@ struct Standing {
     bool direct_member = false;   // a pg_auth_members row exists
     bool superuser = false;       // cannot be granted by a non-superuser
     bool member_of_caller = false;  // a member of the caller: lending it would be circular
+    // ... through another role than its own direct membership of the caller,
+    // which a plan that revokes that membership first takes away.
+    bool member_of_caller_indirectly = false;
     // 16+: the caller's own row of this membership (granted by itself), whose
     // options a borrowing changes and must put back.
     std::optional<std::pair<bool, bool>> own_row;  // (inherit, set)
@@ -157,6 +161,13 @@ public:
     virtual std::optional<Standing> standing(const std::string& role) = 0;
     virtual bool usage(const std::string& role, const std::string& schema) = 0;
     virtual int usage_needs(const std::string& role, const std::string& schema) = 0;
+    // Of a pair where usage() holds: whether it still holds once the schema's
+    // USAGE is revoked from the `lost` grantees ("" is PUBLIC), and, with
+    // `targets_lost`, once the targets' memberships are revoked.  Asked only
+    // where the plan revokes USAGE from a role other than this one and PUBLIC
+    // (a schema taken from its owner loses the grants she made).
+    virtual bool usage_after(const std::string& role, const std::string& schema, const std::set<std::string>& lost,
+                             bool targets_lost) = 0;
 };
 
 struct Snapshot {
@@ -195,6 +206,10 @@ struct Snapshot {
     // USAGE, gone once the plan revokes that; or only through one of them.
     enum UsageNeed : int { kThroughTargets = 1, kThroughPublic = 2, kThroughEither = 4 };
     std::map<std::pair<std::string, std::string>, int> usage_needs;
+    // Pairs of `usage` with the grantees of the schema's ACL whose USAGE the
+    // role uses ("" PUBLIC): what Deferred::usage_after answers from.  A pair
+    // not listed here is answered as usage_needs says.
+    std::map<std::pair<std::string, std::string>, std::set<std::string>> usage_through;
     // Each target's recipient of objects taken from it, where one exists.
     std::map<std::string, Recipient> recipients;
     // Where set, standing and usage are asked of it for what the maps lack.

@@ -38,6 +38,16 @@ def hand(kind, *sql, db="model"):
     return {"op": "hand", "kind": kind, "sql": list(sql), "db": db}
 
 
+def as_caller(kind, *sql):
+    """A hand change of role memberships, made by the caller (which made the
+    roles, or holds ADMIN OPTION on them), as the DBA running the syncs
+    would.  From 16 on a membership records its grantor, and only that
+    grantor (or a role with its privileges) may revoke it: memberships a
+    superuser grants are out of the caller's reach, and sync's 42501 for
+    them is documented, not something random states should keep hitting."""
+    return hand(kind, f"SET LOCAL ROLE {CALLER}", *sql, "RESET ROLE")
+
+
 def _grantee(rng):
     return rng.choice(TARGETS + TARGETS + [OTHER, GRANTOR, TEAM])
 
@@ -175,7 +185,7 @@ def grantor_loses_usage(rng, st):
 
 def admin_option(rng, st):
     g = rng.choice([TEAM, TEAM2, OWNER1, OWNER2])
-    return hand("admin_option", f"GRANT {qi(g)} TO {qi(rng.choice(TARGETS))} WITH ADMIN OPTION")
+    return as_caller("admin_option", f"GRANT {qi(g)} TO {qi(rng.choice(TARGETS))} WITH ADMIN OPTION")
 
 
 def membership(rng, st):
@@ -183,18 +193,18 @@ def membership(rng, st):
     t = qi(rng.choice(TARGETS))
     if r < 0.4:
         g = rng.choice([TEAM, TEAM2, OWNER1, OWNER2, GRANTOR, OTHER, NEW_GROUP])
-        return hand("membership", f"GRANT {qi(g)} TO {t}")
+        return as_caller("membership", f"GRANT {qi(g)} TO {t}")
     if r < 0.6:
         g = rng.choice([TEAM, TEAM2, OWNER1, OWNER2, OTHER])
-        return hand("membership", f"REVOKE {qi(g)} FROM {t}")
+        return as_caller("membership", f"REVOKE {qi(g)} FROM {t}")
     if r < 0.8:
         # Groups of groups: a declared group gets more rights.
-        return hand("membership", f"GRANT {qi(rng.choice([OWNER1, OWNER2, GRANTOR, OTHER]))} "
-                                  f"TO {qi(rng.choice([TEAM, TEAM2]))}")
+        return as_caller("membership", f"GRANT {qi(rng.choice([OWNER1, OWNER2, GRANTOR, OTHER]))} "
+                                       f"TO {qi(rng.choice([TEAM, TEAM2]))}")
     obj = _intermediate_object(rng, st)
     if not obj:
         return None
-    return hand("membership", on_intermediate(*obj, "GRANT %I TO " + t.replace("%", "%%")))
+    return as_caller("membership", on_intermediate(*obj, "GRANT %I TO " + t.replace("%", "%%")))
 
 
 def ownership(rng, st):
@@ -268,13 +278,13 @@ def rename(rng, st):
     return hand("rename", f"ALTER {ALTER_KEYWORD[rel.kind]} {qrel(rel.key)} RENAME TO {qi(rng.choice(free))}")
 
 
-def _tamper(name, make):
+def _tamper(name, make, by=hand):
     def gen(rng, st):
         obj = _intermediate_object(rng, st)
         if not obj:
             return None
         template = make(rng, st, *obj)
-        return hand(name, on_intermediate(*obj, template)) if template else None
+        return by(name, on_intermediate(*obj, template)) if template else None
     gen.__name__ = name
     return gen
 
@@ -303,7 +313,7 @@ tamper_extra_priv = _tamper("tamper_extra_priv", _extra)
 tamper_grant_option = _tamper("tamper_grant_option", lambda rng, st, kind, key, priv:
                               f"GRANT {priv} ON {_object_sql(kind, key)} TO %I WITH GRANT OPTION")
 tamper_other_object = _tamper("tamper_other_object", _other_object)
-tamper_member = _tamper("tamper_member", lambda rng, st, *obj: f"GRANT {OWNER1} TO %I")
+tamper_member = _tamper("tamper_member", lambda rng, st, *obj: f"GRANT {OWNER1} TO %I", by=as_caller)
 tamper_login = _tamper("tamper_login", lambda rng, st, *obj: "ALTER ROLE %I LOGIN")
 tamper_revoke = _tamper("tamper_revoke", lambda rng, st, kind, key, priv:
                         f"REVOKE {priv} ON {_object_sql(kind, key)} FROM %I CASCADE")
@@ -339,8 +349,8 @@ def lookalike_name(rng, st):
     """A role merely named like another database's intermediate role, holding
     a group's rights (issue 6, item 5)."""
     name = f"format('_pgsr_local_%s_backdoor', (SELECT oid FROM pg_database WHERE datname = {ql(OTHER_DB)}))"
-    return hand("lookalike_name", _other_db_role(name, f"EXECUTE format('GRANT {OWNER1} TO %I', r);",
-                                                 rng.choice(TARGETS)))
+    return as_caller("lookalike_name", _other_db_role(name, f"EXECUTE format('GRANT {OWNER1} TO %I', r);",
+                                                      rng.choice(TARGETS)))
 
 
 def lookalike_member(rng, st):
@@ -348,8 +358,8 @@ def lookalike_member(rng, st):
     of a group."""
     name = (f"format('_pgsr_local_%s_table_select_0000dead', "
             f"(SELECT oid FROM pg_database WHERE datname = {ql(OTHER_DB)}))")
-    return hand("lookalike_member", _other_db_role(name, f"EXECUTE format('GRANT {OWNER1} TO %I', r);",
-                                                   rng.choice(TARGETS)))
+    return as_caller("lookalike_member", _other_db_role(name, f"EXECUTE format('GRANT {OWNER1} TO %I', r);",
+                                                        rng.choice(TARGETS)))
 
 
 def drop_unused(rng, st):

@@ -66,7 +66,11 @@ SETUP_ROLES = [
 SETUP_CLUSTER = [
     # Run as the superuser, in the maintenance database.
     f"CREATE ROLE {CALLER} NOSUPERUSER CREATEROLE LOGIN",
+    # Made by the caller too: on 16+ it then holds ADMIN on it, and may
+    # borrow its rights to grant CONNECT on the database it owns.
+    f"SET ROLE {CALLER}",
     f"CREATE ROLE {DBOWNER}",
+    "RESET ROLE",
     *SETUP_ROLES,
     f"CREATE DATABASE {DB} OWNER {CALLER}",
     f"CREATE DATABASE {OTHER_DB} OWNER {DBOWNER}",

@@ -1234,10 +1234,38 @@ TEST(ActMembership, AnUndeclaredAdminOptionIsRevokedAndTheMembershipKept) {
         alice.admin_of = {"team"};
 
         alice.settable = {"team"};
+        // No grantor known (the catalog reported none): on 16+ the caller's own row.
         EXPECT_EQ(described(request({desired("alice", {membership("team", 0)})}), snap),
-                  (Statements{"RevokeRoles ADMIN OPTION FOR team FROM alice"}))
+                  (Statements{std::string("RevokeRoles ADMIN OPTION FOR team FROM alice") +
+                              (rules.role_options ? " GRANTED BY admin" : "")}))
             << rules.role_options;
     }
+}
+
+TEST(ActMembership, On16AnAdminOptionIsRevokedFromTheRowOfItsGrantor) {
+    // Two rows of alice's membership in team: bob's carries ADMIN OPTION,
+    // the caller's does not.  REVOKE ADMIN OPTION FOR without GRANTED BY
+    // would look at the caller's row only and remove nothing.
+    Snapshot snap = snapshot(k16);
+    admin_of(snap, "team");
+    snap.standing["bob"].has_privileges = true;
+    RoleState& alice = snap.roles["alice"];
+    alice.member_of = {"team"};
+    alice.admin_of = {"team"};
+    alice.settable = {"team"};
+    alice.grantors = {{"team", {"admin", "bob"}}};
+    alice.admin_grantors = {{"team", {"bob"}}};
+    snap.roles["team"] = RoleState{};
+    EXPECT_EQ(described(request({desired("alice", {membership("team", 0)})}), snap),
+              (Statements{"RevokeRoles ADMIN OPTION FOR team FROM alice GRANTED BY bob"}));
+    // A grantor whose privileges the caller does not have: a 42501 up front,
+    // nothing revoked.
+    alice.admin_grantors = {{"team", {"mallory"}}};
+    Plan p = plan(request({desired("alice", {membership("team", 0)})}), snap);
+    expect_denied(p, "revoke the ADMIN OPTION of membership of \"alice\" in \"team\": it was granted by \"mallory\"");
+    EXPECT_EQ(p.error->hint,
+              "Revoke it by hand as a superuser: REVOKE ADMIN OPTION FOR \"team\" FROM \"alice\" GRANTED BY \"mallory\";");
+    EXPECT_TRUE(p.statements.empty());
 }
 
 // ============================================================ createrole_self_grant
@@ -1415,3 +1443,45 @@ TEST(IneffectiveRevokes, TheCallersGiveBacksAreNotTakenForIneffectiveRevokes) {
 
 
 }  // namespace
+
+// ============================================================ member of the caller
+
+TEST(ActMemberOfCaller, ATargetsOwnMembershipOfTheCallerGoesBeforeItIsBorrowed) {
+    // On 15 sync can make a role a member of the caller (a document declared
+    // it).  Synced with a document that does not, where the change needs the
+    // role's rights (a table taken from it): lending it to the caller would be
+    // circular while the membership stands, so that membership is revoked
+    // first of all.
+    Snapshot snap = taking_snapshot(k15);
+    snap.standing["alice"] = Standing{};
+    snap.standing["alice"].member_of_caller = true;
+    snap.roles["alice"].member_of = {"admin"};
+    Plan p = plan(request({desired("alice")}), snap);
+    ASSERT_FALSE(p.error) << p.error->message;
+    Statements got = describe(p);
+    int unlinked = index_of(got, "RevokeRoles admin FROM alice");
+    int lent = index_of(got, "GrantRoles alice TO admin");
+    ASSERT_NE(unlinked, -1) << lines(got);
+    ASSERT_NE(lent, -1) << lines(got);
+    EXPECT_LT(unlinked, lent) << lines(got);
+    EXPECT_EQ(got.back(), "RevokeRoles _pgsr_owner_00000001,alice FROM admin");  // given back
+}
+
+TEST(ActMemberOfCaller, StillCircularWhenDeclaredOrAMemberThroughAnotherRole) {
+    Snapshot snap = taking_snapshot(k15);
+    snap.standing["alice"] = Standing{};
+    snap.standing["alice"].member_of_caller = true;
+    snap.roles["alice"].member_of = {"admin"};
+    // Declared: the membership stays, and the change needs alice's rights.
+    Plan p = plan(request({desired("alice", {membership("admin", 0)})}), snap);
+    ASSERT_TRUE(p.error);
+    EXPECT_EQ(p.error->sqlstate, "22023");
+    EXPECT_TRUE(p.statements.empty());
+    // A member of the caller through another role too: revoking its own
+    // membership would not be enough.
+    snap.standing["alice"].member_of_caller_indirectly = true;
+    p = plan(request({desired("alice")}), snap);
+    ASSERT_TRUE(p.error);
+    EXPECT_EQ(p.error->sqlstate, "22023");
+    EXPECT_NE(p.error->message.find("a member of the calling role \"admin\""), std::string::npos) << p.error->message;
+}

@@ -44,6 +44,18 @@ public:
         auto it = usage_needs_.find({role, schema});
         return it == usage_needs_.end() ? 0 : it->second;
     }
+    // (role, schema) -> the grantees whose USAGE it uses ("" PUBLIC); a pair
+    // not listed keeps its USAGE whatever is revoked.
+    std::map<std::pair<std::string, std::string>, std::set<std::string>> usage_through_;
+    bool usage_after(const std::string& role, const std::string& schema, const std::set<std::string>& lost,
+                     bool) override {
+        ++asked;
+        auto it = usage_through_.find({role, schema});
+        if (it == usage_through_.end()) return true;
+        for (const std::string& g : it->second)
+            if (!lost.count(g)) return true;
+        return false;
+    }
 };
 
 // The same snapshot with standing and usage moved to a Deferred.
@@ -52,6 +64,8 @@ std::pair<Snapshot, std::shared_ptr<Answers>> deferred(Snapshot snap) {
     answers->standing_ = std::move(snap.standing);
     answers->usage_ = std::move(snap.usage);
     answers->usage_needs_ = std::move(snap.usage_needs);
+    answers->usage_through_ = std::move(snap.usage_through);
+    snap.usage_through.clear();
     snap.standing.clear();
     snap.usage.clear();
     snap.usage_needs.clear();
@@ -113,6 +127,23 @@ std::vector<std::string> shown(const Plan& p) {
     return out;
 }
 
+// Privilege statements as "AS role: GRANT privs ON name TO grantee", others
+// by their action.
+std::string describe_statement(const Statement& s) {
+    auto privs = [](const auto& st, const char* verb, const char* to) {
+        std::string out = st.as_role.empty() ? "" : "AS " + st.as_role + ": ";
+        out += verb;
+        for (std::size_t i = 0; i < st.privileges.size(); ++i) out += (i ? ", " : " ") + st.privileges[i];
+        std::string name = st.object.schema.empty() ? st.object.name
+                           : st.object.name.empty() ? st.object.schema
+                                                    : st.object.schema + "." + st.object.name;
+        return out + " ON " + name + to + st.grantee;
+    };
+    if (auto g = std::get_if<GrantPrivileges>(&s)) return privs(*g, "GRANT", " TO ");
+    if (auto r = std::get_if<RevokePrivileges>(&s)) return privs(*r, "REVOKE", " FROM ");
+    return action_name(action_of(s));
+}
+
 Plan plan(const Request& req, const Snapshot& snap) {
     int n = 0;
     return make_plan(req, snap, [&n](const std::string& prefix) { return prefix + std::to_string(++n); });
@@ -159,6 +190,45 @@ TEST(Deferred, UsageThroughARevokedMembershipIsAskedOnlyWhenThePlanRevokesOne) {
         EXPECT_EQ(lent, !keep_team) << testing::PrintToString(got);
         EXPECT_EQ(answers->needs_asked > 0, !keep_team);
     }
+}
+
+TEST(Deferred, UsageThroughAGrantTheFormerOwnerMadeIsLent) {
+    // alice owns schema "s" and loses it (not declared).  "grantor" may use
+    // "s" only through "other", to which alice granted USAGE: that grant goes
+    // with the schema (REVOKE ... CASCADE as alice), before grantor's REVOKE of
+    // INSERT from alice runs, which then needs USAGE lent by the new owner.
+    Snapshot snap = snapshot();
+    snap.schemas["s"].owner = "alice";
+    snap.schemas["s"].acl = {{"other", "alice", "USAGE", false}};
+    snap.touched_schemas["alice"] = {"s"};
+    snap.standing["alice"].can_set = snap.standing["alice"].has_privileges = true;
+    snap.usage_through[{"grantor", "s"}] = {"other"};
+    Request req = request("alice", {});
+    Snapshot eager = snap;
+    auto [lazy, answers] = deferred(snap);
+    Plan a = plan(req, eager), b = plan(req, lazy);
+    ASSERT_FALSE(a.error) << a.error->message;
+    std::vector<std::string> got = shown(a);
+    EXPECT_EQ(got, shown(b));
+    // The schema's USAGE revoked from "other", the schema given away, then
+    // the grantor's REVOKE wrapped in a GRANT and a REVOKE of USAGE.
+    std::vector<std::string> described;
+    for (const Statement& s : a.statements) described.push_back(describe_statement(s));
+    auto at = [&](const std::string& text) {
+        auto it = std::find(described.begin(), described.end(), text);
+        return it == described.end() ? -1 : static_cast<int>(it - described.begin());
+    };
+    int lost = at("AS alice: REVOKE USAGE ON s FROM other"), revoke = at("AS grantor: REVOKE INSERT ON s.t FROM alice");
+    ASSERT_NE(lost, -1) << testing::PrintToString(described);
+    ASSERT_NE(revoke, -1) << testing::PrintToString(described);
+    EXPECT_LT(lost, revoke);
+    ASSERT_GT(revoke, 0);
+    EXPECT_NE(described[revoke - 1].find("GRANT USAGE ON s TO grantor"), std::string::npos)
+        << testing::PrintToString(described);
+    // With USAGE of its own as well, nothing is lent to it.
+    snap.usage_through[{"grantor", "s"}] = {"other", "grantor"};
+    for (const Statement& st : plan(req, snap).statements)
+        EXPECT_EQ(describe_statement(st).find("USAGE ON s TO grantor"), std::string::npos) << describe_statement(st);
 }
 
 TEST(Deferred, APlanWithNothingToChangeAsksNothing) {
