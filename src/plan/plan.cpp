@@ -427,6 +427,7 @@ private:
 
     void create_role_if_missing(const std::string& name) {
         if (snap_.role_exists(name) || !created_.insert(name).second) return;
+        created_at_[name] = roles_.size();
         create_role(roles_, name);
     }
 
@@ -1323,6 +1324,14 @@ private:
         Timestamp current = st.valid_until.value_or(kForever);
         bool set_password = want.secret.has_value() && !st.password_matches;
         if (st.can_login && current == want.valid_until && !set_password) return;
+        if (auto it = created_at_.find(role.name); it != created_at_.end()) {
+            // A role this plan makes is made able to log in at once.
+            CreateRole& c = std::get<CreateRole>(roles_.at(it->second));
+            c.login = true;
+            c.valid_until = want.valid_until_text;
+            if (set_password) c.password = *want.secret;
+            return;
+        }
         SetLogin s{role.name, std::nullopt, want.valid_until_text};
         if (set_password) s.password = *want.secret;
         logins_.push_back(std::move(s));
@@ -1548,6 +1557,7 @@ private:
     // (grantor on 16+, roles) -> members
     std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> revoke_sets_;
     std::set<std::string> created_, allocated_, created_schemas_;
+    std::map<std::string, std::size_t> created_at_;  // role of the request -> its CreateRole in roles_
     std::map<std::string, int> borrowed_;  // role -> Need bits
     std::map<std::string, std::string> recipients_;  // former owner -> recipient
     // ACL entries that statements of this plan remove as a side effect (a
