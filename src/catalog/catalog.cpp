@@ -100,7 +100,10 @@ void read_memberships(Snapshot& snap, const Request& req, Names& names) {
             if (!of) continue;
             st.member_of.insert(*of);
             if (m.admin) st.admin_of.insert(*of);
-            st.grantors[*of].insert(names.text(m.grantor));
+            std::string grantor = names.text(m.grantor);  // also known to read_standing
+            // Grantors and options matter from 16 on only (RoleState).
+            if (!snap.server.role_options) continue;
+            st.grantors[*of].insert(std::move(grantor));
             if (m.inherit) st.inherits.insert(*of);
             if (m.set) st.settable.insert(*of);
         }
@@ -152,9 +155,15 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.com
 // name: only what a named role granted it.
 class AclFilter {
 public:
-    AclFilter(const std::set<std::string>& names, std::string prefix) : prefix_(std::move(prefix)) {
-        for (const std::string& n : names)
-            if (auto r = cat::role(n)) oids_.insert(r->oid);
+    // The oids of roles the snapshot already read are taken from it.
+    AclFilter(const Snapshot& snap, const std::set<std::string>& names, std::string prefix)
+        : prefix_(std::move(prefix)) {
+        for (const std::string& n : names) {
+            if (auto it = snap.roles.find(n); it != snap.roles.end() && it->second.oid != 0)
+                oids_.insert(it->second.oid);
+            else if (auto r = cat::role(n))
+                oids_.insert(r->oid);
+        }
     }
 
     void keep(const std::vector<cat::AclPrivilege>& acl, std::vector<plan::AclEntry>& out) { keep(acl, out, {}); }
@@ -220,7 +229,7 @@ void read_databases(Snapshot& snap, const Request& req) {
             if (g.kind == spec::Kind::database_connect) names.insert(g.database);
     if (names.empty()) return;
     std::vector<std::string> targets = target_names(req);
-    AclFilter filter({targets.begin(), targets.end()}, plan::connect_role_prefix());
+    AclFilter filter(snap, {targets.begin(), targets.end()}, plan::connect_role_prefix());
     for (const std::string& name : names) {
         auto d = cat::database(name);
         if (!d) continue;
@@ -274,7 +283,7 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     for (plan::Oid oid : oids)
         if (!found.count(oid))
             if (auto n = cat::namespace_by_oid(oid)) found.emplace(oid, std::move(*n));
-    AclFilter filter(acl_names(snap, req), local_prefix(snap));
+    AclFilter filter(snap, acl_names(snap, req), local_prefix(snap));
     std::map<plan::Oid, std::string> by_oid;
     cat::Oid me = cat::current_user();
     for (const auto& [oid, n] : found) {
@@ -342,9 +351,9 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
 
 void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan::Oid>& oids) {
     if (oids.empty()) return;
-    AclFilter filter(acl_names(snap, req), local_prefix(snap));
+    AclFilter filter(snap, acl_names(snap, req), local_prefix(snap));
     std::vector<std::string> targets = target_names(req);
-    AclFilter column_filter({targets.begin(), targets.end()}, local_prefix(snap));
+    AclFilter column_filter(snap, {targets.begin(), targets.end()}, local_prefix(snap));
     std::map<cat::Oid, std::string> schema_names;
     for (plan::Oid oid : oids) {
         auto r = cat::relation(oid);
