@@ -408,7 +408,7 @@ void read_relations(Snapshot& snap, const Request& req, std::set<plan::Oid> oids
 
 // What the planner needs to decide whether an intermediate role found in an
 // ACL may be reused (see plan.cpp, intermediate_in_acl).
-void read_intermediates(Snapshot& snap) {
+void read_intermediates(Snapshot& snap, const Names& known) {
     std::set<std::string> names;
     auto collect = [&](const std::vector<plan::AclEntry>& acl) {
         for (const auto& e : acl)
@@ -419,8 +419,16 @@ void read_intermediates(Snapshot& snap) {
     for (const auto& [_, rel] : snap.relations) collect(rel.acl);
     std::map<cat::Oid, plan::Snapshot::Candidate*> found;
     std::set<cat::Oid> oids;
+    // Most are roles the targets are members of, already looked up by oid:
+    // read again by oid (cached) rather than by name.
+    std::unordered_map<std::string, cat::Oid> known_oids;
+    known.each([&](cat::Oid oid, const std::string& name) {
+        if (names.count(name)) known_oids.emplace(name, oid);
+    });
     for (const std::string& name : names) {
-        auto r = cat::role(name);
+        auto k = known_oids.find(name);
+        auto r = k != known_oids.end() ? cat::role(k->second) : cat::role(name);
+        if (r && r->name != name) r = cat::role(name);  // renamed since: by name after all
         if (!r) continue;
         plan::Snapshot::Candidate& c = snap.intermediates[name];
         c.plain = r->no_attributes();
@@ -712,7 +720,7 @@ Snapshot read(const Request& req) {
     read_touched(snap, req, touched_schemas, relation_oids);
     read_relations(snap, req, relation_oids);
     read_schemas(snap, req, touched_schemas);
-    read_intermediates(snap);
+    read_intermediates(snap, names);
     read_recipients(snap, req);
     read_standing(snap, req, names);
     pg::spi::end_reads();

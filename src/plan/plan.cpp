@@ -1015,14 +1015,14 @@ private:
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
         std::string prefix = local_role_prefix(snap_.database_oid, kind);
-        std::string marker = intermediate_marker(kind_privilege(kind), "schema " + dq(s), "pg_namespace", sc.oid);
         std::optional<std::string> existing = intermediate_in_acl(sc.acl, prefix, kind_privilege(kind),
                                                                   "pg_namespace", sc.oid, snap_.intermediates);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
             create_role(intermediates_, name);
             created_.insert(name);
-            intermediates_.push_back(CommentOnRole{name, marker});
+            intermediates_.push_back(CommentOnRole{
+                name, intermediate_marker(kind_privilege(kind), "schema " + dq(s), "pg_namespace", sc.oid)});
             grant_on(intermediates_, GrantPrivileges{{kind_privilege(kind)}, schema_ref(s), name, {}}, schema_owner(s),
                      schema_owner(s), schema_text(s));
         }
@@ -1034,15 +1034,13 @@ private:
         std::string key = "SELECT relation " + std::to_string(rel.oid);
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
-        std::string prefix = local_role_prefix(snap_.database_oid, spec::Kind::table_select);
-        std::string marker =
-            intermediate_marker("SELECT", "table " + dq(rel.schema) + "." + dq(rel.name), "pg_class", rel.oid);
         std::optional<std::string> existing = relation_intermediate(rel);
-        std::string name = existing ? *existing : new_role_name(prefix);
+        std::string name = existing ? *existing : new_role_name(local_role_prefix(snap_.database_oid, spec::Kind::table_select));
         if (!existing) {
             create_role(intermediates_, name);
             created_.insert(name);
-            intermediates_.push_back(CommentOnRole{name, marker});
+            intermediates_.push_back(CommentOnRole{
+                name, intermediate_marker("SELECT", "table " + dq(rel.schema) + "." + dq(rel.name), "pg_class", rel.oid)});
             std::string owner = relation_owner(rel.oid);
             grant_on(intermediates_, GrantPrivileges{{"SELECT"}, relation_ref(rel), name, {}}, owner, owner,
                      relation_text(rel));
