@@ -49,16 +49,12 @@ const char* alter_keyword(ObjectType t) {
 }
 
 struct Renderer {
-    Rendered operator()(const CreateRole& s) const { return plain("CREATE ROLE " + ident(s.role)); }
+    Rendered operator()(const CreateRole& s) const {
+        if (!s.login) return plain("CREATE ROLE " + ident(s.role));
+        return login("CREATE ROLE " + ident(s.role), s.password, s.valid_until);
+    }
     Rendered operator()(const SetLogin& s) const {
-        std::string head = "ALTER ROLE " + ident(s.role) + " WITH LOGIN";
-        std::string tail = " VALID UNTIL " + pg::quote_literal(s.valid_until);
-        if (!s.password) return plain(head + tail);
-        Rendered r;
-        r.sql = head + " PASSWORD " + pg::quote_literal(s.password->reveal()) + tail;
-        r.display = head + " PASSWORD '<redacted>'" + tail;
-        r.secret = &s.password->reveal();
-        return r;
+        return login("ALTER ROLE " + ident(s.role), s.password, s.valid_until);
     }
     Rendered operator()(const RemoveLogin& s) const {
         return plain("ALTER ROLE " + ident(s.role) + " WITH NOLOGIN PASSWORD NULL");
@@ -96,6 +92,20 @@ struct Renderer {
     Rendered operator()(const DropRole& s) const { return plain("DROP ROLE " + idents(s.roles)); }
     Rendered operator()(const CommentOnRole& s) const {
         return plain("COMMENT ON ROLE " + ident(s.role) + " IS " + pg::quote_literal(s.comment));
+    }
+
+    // `head` WITH LOGIN [PASSWORD ...] VALID UNTIL ...: the password is
+    // shown redacted, and kept out of errors.
+    static Rendered login(const std::string& role, const std::optional<Secret>& password,
+                          const std::string& valid_until) {
+        std::string head = role + " WITH LOGIN";
+        std::string tail = " VALID UNTIL " + pg::quote_literal(valid_until);
+        if (!password) return plain(head + tail);
+        Rendered r;
+        r.sql = head + " PASSWORD " + pg::quote_literal(password->reveal()) + tail;
+        r.display = head + " PASSWORD '<redacted>'" + tail;
+        r.secret = &password->reveal();
+        return r;
     }
 
     // PUBLIC is the grantee with no name.

@@ -105,13 +105,16 @@ std::vector<pg::OutputRow> rows_of(const plan::Plan& plan, bool execute, const p
 
 std::vector<pg::OutputRow> run(Call call, bool apply, bool many) {
     pg::spi::connect();
+    std::uint64_t changes = pg::catalog_changes();
     plan::Plan plan = make_plan(call.request);
     if (apply && !plan.empty()) {
         // Changes are due: lock, and work them out again now that no other
-        // sync holding the same key can be half way through.
+        // sync holding the same key can be half way through -- unless no
+        // catalog changed since they were worked out (another sync's changes
+        // all reach pg_authid, pg_auth_members or the objects' catalogs).
         pg::lock_syncs();
         pg::advisory_xact_lock(call.lock_key);
-        plan = make_plan(call.request);
+        if (pg::catalog_changes() != changes) plan = make_plan(call.request);
     }
     if (plan.error) throw pg::UserError(plan.error->sqlstate, plan.error->message, plan.error->detail, plan.error->hint);
     for (const std::string& n : plan.notices) pg::notice(n);

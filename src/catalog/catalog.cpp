@@ -99,11 +99,12 @@ void read_memberships(Snapshot& snap, const Request& req, Names& names) {
             const auto& of = names.of(m.role);
             if (!of) continue;
             st.member_of.insert(*of);
-            st.grantors[*of].insert(names.text(m.grantor));
-            if (m.admin) {
-                st.admin_of.insert(*of);
-                st.admin_grantors[*of].insert(names.text(m.grantor));
-            }
+            if (m.admin) st.admin_of.insert(*of);
+            std::string grantor = names.text(m.grantor);  // also known to read_standing
+            // Grantors and options matter from 16 on only (RoleState).
+            if (!snap.server.role_options) continue;
+            if (m.admin) st.admin_grantors[*of].insert(grantor);
+            st.grantors[*of].insert(std::move(grantor));
             if (m.inherit) st.inherits.insert(*of);
             if (m.set) st.settable.insert(*of);
         }
@@ -155,9 +156,15 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.com
 // name: only what a named role granted it.
 class AclFilter {
 public:
-    AclFilter(const std::set<std::string>& names, std::string prefix) : prefix_(std::move(prefix)) {
-        for (const std::string& n : names)
-            if (auto r = cat::role(n)) oids_.insert(r->oid);
+    // The oids of roles the snapshot already read are taken from it.
+    AclFilter(const Snapshot& snap, const std::set<std::string>& names, std::string prefix)
+        : prefix_(std::move(prefix)) {
+        for (const std::string& n : names) {
+            if (auto it = snap.roles.find(n); it != snap.roles.end() && it->second.oid != 0)
+                oids_.insert(it->second.oid);
+            else if (auto r = cat::role(n))
+                oids_.insert(r->oid);
+        }
     }
 
     void keep(const std::vector<cat::AclPrivilege>& acl, std::vector<plan::AclEntry>& out) { keep(acl, out, {}); }
@@ -223,7 +230,7 @@ void read_databases(Snapshot& snap, const Request& req) {
             if (g.kind == spec::Kind::database_connect) names.insert(g.database);
     if (names.empty()) return;
     std::vector<std::string> targets = target_names(req);
-    AclFilter filter({targets.begin(), targets.end()}, plan::connect_role_prefix());
+    AclFilter filter(snap, {targets.begin(), targets.end()}, plan::connect_role_prefix());
     for (const std::string& name : names) {
         auto d = cat::database(name);
         if (!d) continue;
@@ -277,7 +284,7 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     for (plan::Oid oid : oids)
         if (!found.count(oid))
             if (auto n = cat::namespace_by_oid(oid)) found.emplace(oid, std::move(*n));
-    AclFilter filter(acl_names(snap, req), local_prefix(snap));
+    AclFilter filter(snap, acl_names(snap, req), local_prefix(snap));
     std::map<plan::Oid, std::string> by_oid;
     cat::Oid me = cat::current_user();
     for (const auto& [oid, n] : found) {
@@ -345,9 +352,9 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
 
 void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan::Oid>& oids) {
     if (oids.empty()) return;
-    AclFilter filter(acl_names(snap, req), local_prefix(snap));
+    AclFilter filter(snap, acl_names(snap, req), local_prefix(snap));
     std::vector<std::string> targets = target_names(req);
-    AclFilter column_filter({targets.begin(), targets.end()}, local_prefix(snap));
+    AclFilter column_filter(snap, {targets.begin(), targets.end()}, local_prefix(snap));
     std::map<cat::Oid, std::string> schema_names;
     for (plan::Oid oid : oids) {
         auto r = cat::relation(oid);
@@ -402,7 +409,7 @@ void read_relations(Snapshot& snap, const Request& req, std::set<plan::Oid> oids
 
 // What the planner needs to decide whether an intermediate role found in an
 // ACL may be reused (see plan.cpp, intermediate_in_acl).
-void read_intermediates(Snapshot& snap) {
+void read_intermediates(Snapshot& snap, const Names& known) {
     std::set<std::string> names;
     auto collect = [&](const std::vector<plan::AclEntry>& acl) {
         for (const auto& e : acl)
@@ -413,8 +420,16 @@ void read_intermediates(Snapshot& snap) {
     for (const auto& [_, rel] : snap.relations) collect(rel.acl);
     std::map<cat::Oid, plan::Snapshot::Candidate*> found;
     std::set<cat::Oid> oids;
+    // Most are roles the targets are members of, already looked up by oid:
+    // read again by oid (cached) rather than by name.
+    std::unordered_map<std::string, cat::Oid> known_oids;
+    known.each([&](cat::Oid oid, const std::string& name) {
+        if (names.count(name)) known_oids.emplace(name, oid);
+    });
     for (const std::string& name : names) {
-        auto r = cat::role(name);
+        auto k = known_oids.find(name);
+        auto r = k != known_oids.end() ? cat::role(k->second) : cat::role(name);
+        if (r && r->name != name) r = cat::role(name);  // renamed since: by name after all
         if (!r) continue;
         plan::Snapshot::Candidate& c = snap.intermediates[name];
         c.plain = r->no_attributes();
@@ -728,7 +743,7 @@ Snapshot read(const Request& req) {
     read_touched(snap, req, touched_schemas, relation_oids);
     read_relations(snap, req, relation_oids);
     read_schemas(snap, req, touched_schemas);
-    read_intermediates(snap);
+    read_intermediates(snap, names);
     read_recipients(snap, req);
     read_standing(snap, req, names);
     pg::spi::end_reads();

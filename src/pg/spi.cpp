@@ -16,6 +16,8 @@ extern "C" {
 #include "executor/spi.h"
 #include "port.h"
 #include "storage/lmgr.h"
+#include "storage/sinval.h"
+#include "utils/inval.h"
 #include "catalog/pg_class.h"
 #include "utils/syscache.h"
 #include "utils/array.h"
@@ -291,6 +293,13 @@ void advisory_xact_lock(std::int64_t key) {
 
 void lock_syncs() {
     guarded([]() noexcept { LockSharedObject(AuthIdRelationId, InvalidOid, 0, ExclusiveLock); });
+}
+
+std::uint64_t catalog_changes() {
+    return guarded([]() noexcept {
+        AcceptInvalidationMessages();
+        return static_cast<std::uint64_t>(SharedInvalidMessageCounter);
+    });
 }
 
 namespace {

@@ -87,6 +87,13 @@ void advisory_xact_lock(std::int64_t key);
 // same roles, in any database, never run at once.
 void lock_syncs();
 
+// A count of the catalog changes this session has heard of: every committed
+// change of a cached catalog (pg_authid, pg_auth_members, pg_class, ...) by
+// any session reaches every other as an invalidation message.  Messages
+// waiting are taken in first, so that two equal counts mean that no such
+// change was committed in between (a count that differs may mean one was).
+std::uint64_t catalog_changes();
+
 // Locks a relation a plan changes, before anything changes.  `exclusive`
 // (for ALTER ... OWNER) does not wait: a session holding any lock on it makes
 // this an error (55P03) that names that session; running out of lock space

@@ -427,6 +427,7 @@ private:
 
     void create_role_if_missing(const std::string& name) {
         if (snap_.role_exists(name) || !created_.insert(name).second) return;
+        created_at_[name] = roles_.size();
         create_role(roles_, name);
     }
 
@@ -1034,14 +1035,14 @@ private:
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
         std::string prefix = local_role_prefix(snap_.database_oid, kind);
-        std::string marker = intermediate_marker(kind_privilege(kind), "schema " + dq(s), "pg_namespace", sc.oid);
         std::optional<std::string> existing = intermediate_in_acl(sc.acl, prefix, kind_privilege(kind),
                                                                   "pg_namespace", sc.oid, snap_.intermediates);
         std::string name = existing ? *existing : new_role_name(prefix);
         if (!existing) {
             create_role(intermediates_, name);
             created_.insert(name);
-            intermediates_.push_back(CommentOnRole{name, marker});
+            intermediates_.push_back(CommentOnRole{
+                name, intermediate_marker(kind_privilege(kind), "schema " + dq(s), "pg_namespace", sc.oid)});
             grant_on(intermediates_, GrantPrivileges{{kind_privilege(kind)}, schema_ref(s), name, {}}, schema_owner(s),
                      schema_owner(s), schema_text(s));
         }
@@ -1053,15 +1054,13 @@ private:
         std::string key = "SELECT relation " + std::to_string(rel.oid);
         if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
             return planned->second;
-        std::string prefix = local_role_prefix(snap_.database_oid, spec::Kind::table_select);
-        std::string marker =
-            intermediate_marker("SELECT", "table " + dq(rel.schema) + "." + dq(rel.name), "pg_class", rel.oid);
         std::optional<std::string> existing = relation_intermediate(rel);
-        std::string name = existing ? *existing : new_role_name(prefix);
+        std::string name = existing ? *existing : new_role_name(local_role_prefix(snap_.database_oid, spec::Kind::table_select));
         if (!existing) {
             create_role(intermediates_, name);
             created_.insert(name);
-            intermediates_.push_back(CommentOnRole{name, marker});
+            intermediates_.push_back(CommentOnRole{
+                name, intermediate_marker("SELECT", "table " + dq(rel.schema) + "." + dq(rel.name), "pg_class", rel.oid)});
             std::string owner = relation_owner(rel.oid);
             grant_on(intermediates_, GrantPrivileges{{"SELECT"}, relation_ref(rel), name, {}}, owner, owner,
                      relation_text(rel));
@@ -1343,6 +1342,14 @@ private:
         Timestamp current = st.valid_until.value_or(kForever);
         bool set_password = want.secret.has_value() && !st.password_matches;
         if (st.can_login && current == want.valid_until && !set_password) return;
+        if (auto it = created_at_.find(role.name); it != created_at_.end()) {
+            // A role this plan makes is made able to log in at once.
+            CreateRole& c = std::get<CreateRole>(roles_.at(it->second));
+            c.login = true;
+            c.valid_until = want.valid_until_text;
+            if (set_password) c.password = *want.secret;
+            return;
+        }
         SetLogin s{role.name, std::nullopt, want.valid_until_text};
         if (set_password) s.password = *want.secret;
         logins_.push_back(std::move(s));
@@ -1597,6 +1604,7 @@ private:
     std::map<std::pair<std::string, std::vector<std::string>>, std::vector<std::string>> revoke_sets_, admin_sets_,
         caller_memberships_;
     std::set<std::string> created_, allocated_, created_schemas_;
+    std::map<std::string, std::size_t> created_at_;  // role of the request -> its CreateRole in roles_
     std::map<std::string, int> borrowed_;  // role -> Need bits
     std::map<std::string, std::string> recipients_;  // former owner -> recipient
     // ACL entries that statements of this plan remove as a side effect (a

@@ -37,8 +37,13 @@ struct ObjectRef {
     }
 };
 
+// A role the plan makes.  A new role that may log in is made so in the same
+// statement (CREATE ROLE ... WITH LOGIN), rather than by a SetLogin after it.
 struct CreateRole {
     std::string role;
+    bool login = false;
+    std::optional<Secret> password;  // with login: a SCRAM secret
+    std::string valid_until;         // with login
 };
 struct SetLogin {
     std::string role;

@@ -2,8 +2,10 @@
 #include "spec/spec.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #include <boost/container/pmr/memory_resource.hpp>
 #include <boost/json.hpp>
@@ -20,25 +22,67 @@ namespace {
 // The document may hold a plaintext password: every block Boost.JSON
 // allocated for it is wiped before it is handed back.
 //
-// Boost.JSON 1.81 may free a block with another alignment than it asked for
-// (a pending object key: allocated with 1, freed with the default), so any
-// alignment up to the default takes the plain operator new/delete path.
+// An arena: blocks are handed out in pieces and given back all at once, each
+// wiped first, when the parse is over.  Nothing is freed piecemeal, so
+// Boost.JSON does not walk the tree to destroy it (is_deallocate_trivial,
+// below), and a piece freed early (a pending key, a grown array) is wiped
+// with the rest.  Any alignment is served, whatever alignment a piece is
+// later freed with.
 class WipingResource final : public MemoryResource {
-    static bool plain(std::size_t align) { return align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__; }
+public:
+    WipingResource() = default;
+    WipingResource(const WipingResource&) = delete;
+    WipingResource& operator=(const WipingResource&) = delete;
+    ~WipingResource() override {
+        for (const Block& b : blocks_) {
+            wipe(b.data, b.size);
+            ::operator delete(b.data);
+        }
+    }
+
+private:
+    struct Block {
+        char* data;
+        std::size_t size;
+    };
+    static std::size_t padding(const char* at, std::size_t align) {
+        std::size_t misaligned = reinterpret_cast<std::uintptr_t>(at) % align;
+        return misaligned ? align - misaligned : 0;
+    }
     void* do_allocate(std::size_t n, std::size_t align) override {
-        return plain(align) ? ::operator new(n) : ::operator new(n, std::align_val_t(align));
+        if (align == 0) align = 1;
+        if (!next_ || padding(next_, align) + n > left_) {
+            std::size_t size = std::max(n + align, block_);
+            block_ = std::min<std::size_t>(block_ * 2, 1 << 20);
+            blocks_.push_back({static_cast<char*>(::operator new(size)), size});
+            next_ = blocks_.back().data;
+            left_ = size;
+        }
+        std::size_t pad = padding(next_, align);
+        void* p = next_ + pad;
+        next_ += pad + n;
+        left_ -= pad + n;
+        return p;
     }
-    void do_deallocate(void* p, std::size_t n, std::size_t align) override {
-        wipe(p, n);
-        if (plain(align))
-            ::operator delete(p);
-        else
-            ::operator delete(p, std::align_val_t(align));
-    }
+    void do_deallocate(void*, std::size_t, std::size_t) override {}
     bool do_is_equal(const MemoryResource& other) const noexcept override {
         return this == &other;
     }
+
+    std::vector<Block> blocks_;
+    char* next_ = nullptr;
+    std::size_t left_ = 0;
+    std::size_t block_ = 16 << 10;
 };
+
+}  // namespace
+}  // namespace pgsr::spec
+
+template <>
+struct boost::json::is_deallocate_trivial<pgsr::spec::WipingResource> : std::true_type {};
+
+namespace pgsr::spec {
+namespace {
 
 struct Invalid {
     Error error;

@@ -70,7 +70,11 @@ std::string object_text(const ObjectRef& o) {
 
 // One line per statement, every field that matters shown.
 struct Describe {
-    std::string operator()(const CreateRole& s) const { return "CreateRole " + s.role; }
+    std::string operator()(const CreateRole& s) const {
+        if (!s.login) return "CreateRole " + s.role;
+        return "CreateRole " + s.role + " WITH LOGIN password=" + (s.password ? s.password->reveal() : "<keep>") +
+               " valid_until=" + s.valid_until;
+    }
     std::string operator()(const SetLogin& s) const {
         return "SetLogin " + s.role + " password=" + (s.password ? s.password->reveal() : "<keep>") +
                " valid_until=" + s.valid_until;
@@ -2637,8 +2641,8 @@ TEST(ObjOrder, EveryPhaseInItsPlace) {
     alice.login->valid_until_text = "infinity";
     Statements got = described(request({alice, desired("bob")}), snap);
     EXPECT_EQ(got, (Statements{
-                       // roles
-                       "CreateRole alice",
+                       // roles (a new role that logs in is made so at once)
+                       "CreateRole alice WITH LOGIN password=<keep> valid_until=infinity",
                        // the caller's temporary rights: to act as, to use the privileges of
                        "GrantRoles alice,grantor,owner TO admin",
                        "GrantRoles tabowner TO admin",
@@ -2659,7 +2663,6 @@ TEST(ObjOrder, EveryPhaseInItsPlace) {
                        "AS owner: GrantPrivileges SELECT ON table s.u TO alice",
                        "AS grantor: RevokePrivileges INSERT ON table s.w FROM bob",
                        // login
-                       "SetLogin alice password=<keep> valid_until=infinity",
                        "RemoveLogin bob",
                        // memberships granted
                        "GrantRoles " + nth(kUsage, 1) + ",team TO alice",

@@ -39,7 +39,11 @@ std::string object_text(const ObjectRef& o) {
 
 // One line per statement, compact enough to compare whole plans at once.
 struct Describe {
-    std::string operator()(const CreateRole& s) const { return "CreateRole " + s.role; }
+    std::string operator()(const CreateRole& s) const {
+        if (!s.login) return "CreateRole " + s.role;
+        return "CreateRole " + s.role + " WITH LOGIN password=" + (s.password ? s.password->reveal() : "<keep>") +
+               " valid_until=" + s.valid_until;
+    }
     std::string operator()(const SetLogin& s) const {
         return "SetLogin " + s.role + " password=" + (s.password ? s.password->reveal() : "<keep>") +
                " valid_until=" + s.valid_until;
@@ -570,14 +574,14 @@ TEST(PlanLogin, MatchingPasswordIsNotResentWhenValidUntilChanges) {
     EXPECT_EQ(described(request({alice}), snap), (Statements{"SetLogin alice password=<keep> valid_until=infinity"}));
 }
 
-TEST(PlanLogin, NewRoleWithLoginIsCreatedThenGivenLogin) {
+// A new role is made able to log in by its CREATE ROLE: one statement.
+TEST(PlanLogin, NewRoleWithLoginIsCreatedWithLogin) {
     DesiredRole alice = desired("alice", {membership("analysts", 0)});
     alice.login = login();
     alice.login->secret = pgsr::Secret("SCRAM-SHA-256$x");
     EXPECT_EQ(described(request({alice}), snapshot()),
-              (Statements{"CreateRole alice", "CreateRole analysts",
-                          "SetLogin alice password=SCRAM-SHA-256$x valid_until=infinity",
-                          "GrantRoles analysts TO alice"}));
+              (Statements{"CreateRole alice WITH LOGIN password=SCRAM-SHA-256$x valid_until=infinity",
+                          "CreateRole analysts", "GrantRoles analysts TO alice"}));
 }
 
 // ------------------------------------------------------------ database_connect
