@@ -402,7 +402,14 @@ public:
                                                    "\" is the calling role: it cannot be synced by itself"};
                 return p;
             }
-        for (const DesiredRole& role : req_.roles) create_role_if_missing(role.name);
+        for (const DesiredRole& role : req_.roles) {
+            create_role_if_missing(role.name);
+            // Its membership of the caller, not declared, goes first of all
+            // (caller_memberships_): what it could use through it is gone for
+            // every statement.
+            if (state_of(role.name).member_of.count(snap_.caller.name) && !declares_caller(role))
+                revokes_caller_first_ = true;
+        }
         std::vector<Wants> wants;
         for (const DesiredRole& role : req_.roles) wants.push_back(resolve_ownership(role));
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_schema_owners(req_.roles[i], wants[i]);
@@ -498,17 +505,21 @@ private:
     // its own membership, and does not declare it, is not: the plan revokes
     // that membership first (caller_memberships_).
     bool member_of_caller(const std::string& role) const {
-        const std::string& caller = snap_.caller.name;
         bool target = false;
         for (const DesiredRole& r : req_.roles)
             if (r.name == role) {
+                if (declares_caller(r)) return true;
                 target = true;
-                for (const spec::Grant& g : r.grants)
-                    if (g.kind == spec::Kind::role_membership && g.role == caller) return true;
             }
         Standing st = standing_of(role);
-        if (!state_of(role).member_of.count(caller) && !st.member_of_caller) return false;
+        if (!state_of(role).member_of.count(snap_.caller.name) && !st.member_of_caller) return false;
         return !target || st.member_of_caller_indirectly;
+    }
+
+    bool declares_caller(const DesiredRole& r) const {
+        for (const spec::Grant& g : r.grants)
+            if (g.kind == spec::Kind::role_membership && g.role == snap_.caller.name) return true;
+        return false;
     }
 
     // Double-quoted for hints, as quote_ident would when needed (always here).
@@ -529,7 +540,8 @@ private:
         if (planned_usage_.count({role, s})) return true;
         bool read = snap_.usage.count({role, s}) != 0;
         if (!read && !(snap_.deferred && snap_.deferred->usage(role, s))) return false;
-        bool targets = late && revokes_memberships_, public_grant = revoked_usage_.count({"", s}) != 0;
+        bool targets = (late && revokes_memberships_) || revokes_caller_first_,
+             public_grant = revoked_usage_.count({"", s}) != 0;
         // USAGE revoked from other roles (the grants of a schema's former
         // owner): the role may have had it through one of them.
         std::set<std::string> lost;
@@ -1616,6 +1628,7 @@ private:
     std::set<std::pair<std::string, std::string>> planned_usage_;  // (role, schema) USAGE granted by this plan
     std::set<std::pair<std::string, std::string>> revoked_usage_;  // ... and revoked by it
     bool revokes_memberships_ = false;  // a target loses a membership
+    bool revokes_caller_first_ = false;  // ... of the caller, before anything else
     std::map<std::string, std::string> intermediates_by_object_;
     std::map<std::string, std::string> declared_owner_;  // owned_key -> role declaring it
     std::map<std::string, std::string> schema_owner_;  // owners this plan sets

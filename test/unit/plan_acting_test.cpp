@@ -1485,3 +1485,23 @@ TEST(ActMemberOfCaller, StillCircularWhenDeclaredOrAMemberThroughAnotherRole) {
     EXPECT_EQ(p.error->sqlstate, "22023");
     EXPECT_NE(p.error->message.find("a member of the calling role \"admin\""), std::string::npos) << p.error->message;
 }
+
+TEST(ActMemberOfCaller, UsageThroughTheCallerGoesWithThatMembershipForEveryStatement) {
+    // alice may use "s" only through her membership of the caller, which the
+    // plan revokes first of all: her REVOKE of what she granted on the table
+    // taken from her (an early statement) gets USAGE lent.
+    Snapshot snap = taking_snapshot(k15);
+    snap.standing["alice"] = Standing{};
+    snap.standing["alice"].member_of_caller = true;
+    snap.roles["alice"].member_of = {"admin"};
+    snap.usage_needs[{"alice", "s"}] = Snapshot::kThroughTargets | Snapshot::kThroughEither;
+    member_of(snap, "carol");
+    snap.relations[100].acl = {acl("carol", "SELECT", "alice")};
+    Statements got = described(request({desired("alice")}), snap);
+    int unlinked = index_of(got, "RevokeRoles admin FROM alice");
+    int revoke = index_of(got, "AS alice: RevokePrivileges SELECT ON table s.t FROM carol CASCADE");
+    ASSERT_NE(unlinked, -1) << lines(got);
+    ASSERT_GT(revoke, unlinked) << lines(got);
+    EXPECT_EQ(got[revoke - 1], "AS owner: GrantPrivileges USAGE ON schema s TO alice") << lines(got);
+    EXPECT_EQ(got[revoke + 1], "AS owner: RevokePrivileges USAGE ON schema s FROM alice") << lines(got);
+}
