@@ -547,6 +547,11 @@ private:
         std::set<std::string> lost;
         for (const auto& [grantee, schema] : revoked_usage_)
             if (schema == s && !grantee.empty()) lost.insert(grantee);
+        // The schema given to another owner: its former owner's USAGE (by
+        // ownership, or its own ACL entry, which moves to the new owner) is
+        // gone for the roles that had it through her.
+        if (sc != snap_.schemas.end() && !sc->second.owner.empty() && sc->second.owner != schema_owner(s))
+            lost.insert(sc->second.owner);
         if (!lost.empty()) {
             if (public_grant) lost.insert("");
             if (snap_.deferred) return snap_.deferred->usage_after(role, s, lost, targets);

@@ -231,6 +231,33 @@ TEST(Deferred, UsageThroughAGrantTheFormerOwnerMadeIsLent) {
         EXPECT_EQ(describe_statement(st).find("USAGE ON s TO grantor"), std::string::npos) << describe_statement(st);
 }
 
+TEST(Deferred, UsageThroughTheFormerOwnerOfASchemaGivenAwayIsLent) {
+    // alice is given schema "s"; "grantor" could use it only through its
+    // owner (a member of "owner").  Its REVOKE of INSERT from alice then needs
+    // USAGE lent.
+    Snapshot snap = snapshot();
+    snap.standing["alice"].can_set = snap.standing["alice"].has_privileges = true;
+    snap.usage_through[{"grantor", "s"}] = {"owner"};
+    spec::Grant own = grant(spec::Kind::schema_ownership, 1);
+    own.schema = "s";
+    Request req = request("alice", {direct_select(0), own});
+    Snapshot eager = snap;
+    auto [lazy, answers] = deferred(snap);
+    Plan a = plan(req, eager), b = plan(req, lazy);
+    ASSERT_FALSE(a.error) << a.error->message;
+    EXPECT_EQ(shown(a), shown(b));
+    std::vector<std::string> described;
+    for (const Statement& s : a.statements) described.push_back(describe_statement(s));
+    auto it = std::find(described.begin(), described.end(), "AS grantor: REVOKE INSERT ON s.t FROM alice");
+    ASSERT_NE(it, described.end()) << testing::PrintToString(described);
+    ASSERT_NE(it, described.begin());
+    EXPECT_NE((it - 1)->find("GRANT USAGE ON s TO grantor"), std::string::npos) << testing::PrintToString(described);
+    // Through a grant of its own, nothing is lent.
+    snap.usage_through[{"grantor", "s"}] = {"owner", "grantor"};
+    for (const Statement& st : plan(req, snap).statements)
+        EXPECT_EQ(describe_statement(st).find("USAGE ON s TO grantor"), std::string::npos) << describe_statement(st);
+}
+
 TEST(Deferred, APlanWithNothingToChangeAsksNothing) {
     Snapshot snap = snapshot();
     snap.relations[100].acl = {{"alice", "owner", "SELECT", false}};
