@@ -136,10 +136,16 @@ SQL
 # A malformed document holding a password is not logged with its statement.
 admin_sql "SELECT pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": \"pw-malformed\"}, {\"type\": 1}]')" \
     >/dev/null 2>&1
+# Nor one that is not even JSON (jsonb's input function refuses it before sync
+# runs), in a session where an earlier call has loaded the extension.
+psql -X -q -U "$ADMIN" -d "$DB" >/dev/null 2>&1 <<SQL
+SELECT count(*) FROM pg_sync_roles.plan('$USER_A', '[]');
+SELECT pg_sync_roles.sync('$USER_A', '[{"type": "login", "password": "pw-syntax"]');
+SQL
 # No password, plaintext or hashed, reached the server log while this ran.
 if [ -n "${SERVER_LOG:-}" ]; then
     written=$(tail -c +$((LOG_START + 1)) "$SERVER_LOG")
-    if grep -q -F -e "pw-first secret" -e "pw-second" -e "pw-many" -e "short1" -e "pw-malformed" -e "pw-in-notice" -e "$SECRET" <<<"$written"; then
+    if grep -q -F -e "pw-first secret" -e "pw-second" -e "pw-many" -e "short1" -e "pw-malformed" -e "pw-syntax" -e "pw-in-notice" -e "$SECRET" <<<"$written"; then
         fail "no password in the server log" "$(grep -F -e pw- -e short1 <<<"$written" | head -3)"
     else
         ok "no password in the server log"
