@@ -217,6 +217,27 @@ if [ -n "${SERVER_LOG:-}" ]; then
     expect_in_log "$at" "an error later in a DO block that called sync does not log the block" \
         pw-in-do-block 'ERROR:  division by zero'
 
+    # A document that is not JSON is refused by jsonb's input function while
+    # the statement is parsed, before any call: its error is still logged
+    # without the statement, CONTEXT or DETAIL (which quote the document) once
+    # the library is loaded in the session -- by an earlier call, or by
+    # session_preload_libraries for the very first one.
+    at=$(log_at)
+    as_caller "SELECT * FROM pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": pwbaretoken}]');" \
+        "SELECT count(*) FROM pg_sync_roles.plan('$USER_A', '[]');"
+    expect_in_log "$at" "a document that is not JSON is logged without its statement, CONTEXT or DETAIL" \
+        pwbaretoken 'ERROR:  invalid input syntax for type json'
+    su_sql "ALTER DATABASE $DB SET session_preload_libraries = 'pg_sync_roles'"
+    at=$(log_at)
+    as_caller "SELECT * FROM pg_sync_roles.plan_many('{\"$USER_A\": [{\"type\": \"login\", \"password\": \"pw-first-call\"]}');"
+    expect_in_log "$at" "with session_preload_libraries, so is one in a session's first statement" \
+        pw-first-call 'ERROR:  invalid input syntax for type json'
+    at=$(log_at)
+    as_caller "SELECT '[{\"type\": \"ctl-not-json\"]'::jsonb;"
+    MARKER_EXPECTED=1 expect_in_log "$at" "control: a document that is not JSON, in a statement calling no sync, is logged" \
+        ctl-not-json 'STATEMENT:.*ctl-not-json'
+    su_sql "ALTER DATABASE $DB RESET session_preload_libraries"
+
     # sync_many: role names are no secret, so a roles document is kept out
     # of the log only when a role's grants hold a password (or may).
     at=$(log_at)
