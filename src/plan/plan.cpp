@@ -1591,10 +1591,27 @@ Plan make_plan(const Request& request, const Snapshot& snapshot, const NameSourc
     return Planner(request, snapshot, names).run();
 }
 
-Plan drop_plan(const std::vector<std::string>& roles) {
+Plan drop_plan(const std::vector<UnusedRole>& roles, const ServerRules& rules) {
     Plan p;
-    for (const auto& c : chunks(roles, kMembershipChunk)) p.statements.push_back(DropRole{c});
+    std::vector<std::string> drop;
+    std::string kept;
+    for (const UnusedRole& r : roles) {
+        if (r.admin || !rules.role_options)
+            drop.push_back(r.name);
+        else
+            kept += (kept.empty() ? "" : ", ") + dq(r.name);
+    }
+    for (const auto& c : chunks(drop, kMembershipChunk)) p.statements.push_back(DropRole{c});
+    if (!kept.empty())
+        p.notices.push_back("unused roles not dropped, as the calling role has no ADMIN OPTION on them: " + kept);
     return p;
+}
+
+std::vector<std::string> dropped_roles(const Plan& plan) {
+    std::vector<std::string> out;
+    for (const Statement& s : plan.statements)
+        if (const auto* d = std::get_if<DropRole>(&s)) out.insert(out.end(), d->roles.begin(), d->roles.end());
+    return out;
 }
 
 }  // namespace pgsr::plan

@@ -1496,3 +1496,29 @@ TEST(IneffectiveRevokes, TheCallersGiveBacksAreNotTakenForIneffectiveRevokes) {
 
 
 }  // namespace
+
+// ============================================================ drop_unused_roles
+
+namespace {
+
+TEST(DropUnused, From16OnlyRolesTheCallerHoldsAdminOptionOnAreDropped) {
+    const std::vector<UnusedRole> unused = {{"_pgsr_owner_00000001", true}, {"_pgsr_owner_00000002", false},
+                                            {"_pgsr_owner_00000003", true}, {"_pgsr_owner_00000004", false}};
+    // 15: CREATEROLE drops any of them.
+    Plan p15 = drop_plan(unused, k15);
+    EXPECT_EQ(dropped_roles(p15), (std::vector<std::string>{"_pgsr_owner_00000001", "_pgsr_owner_00000002",
+                                                            "_pgsr_owner_00000003", "_pgsr_owner_00000004"}));
+    EXPECT_TRUE(p15.notices.empty());
+    // 16+: the others are left, and named.
+    Plan p16 = drop_plan(unused, k16);
+    EXPECT_EQ(describe(p16), (Statements{"DropRole _pgsr_owner_00000001,_pgsr_owner_00000003"}));
+    EXPECT_EQ(p16.notices, (std::vector<std::string>{
+                               "unused roles not dropped, as the calling role has no ADMIN OPTION on them: "
+                               "\"_pgsr_owner_00000002\", \"_pgsr_owner_00000004\""}));
+    // None droppable: no statement, only the notice.
+    Plan none = drop_plan({{"_pgsr_owner_00000002", false}}, k16);
+    EXPECT_TRUE(none.statements.empty());
+    EXPECT_EQ(none.notices.size(), 1u);
+}
+
+}  // namespace
