@@ -455,8 +455,8 @@ std::vector<ColumnAcl> column_acls(Oid relation) {
         int size = 0;
         HeapTuple tuple;
         while (HeapTupleIsValid(tuple = systable_getnext(sd))) {
-            // PostgreSQL 15 keeps a dropped column's attacl (16 clears it):
-            // nothing can be granted or revoked on it any more.
+            // A dropped column can keep its attacl (PostgreSQL 15 does):
+            // it grants nothing, and has no name to revoke it by.
             if (((Form_pg_attribute)GETSTRUCT(tuple))->attisdropped) continue;
             bool isnull = true;
             Datum acl = heap_getattr(tuple, Anum_pg_attribute_attacl, RelationGetDescr(rel), &isnull);
