@@ -55,6 +55,41 @@ SELECT has_table_privilege('regress_pgsr_go_u', 'regress_pgsr_go_s.t1', 'SELECT'
          WHERE member = (SELECT oid FROM pg_roles WHERE rolname = 'regress_pgsr_admin')
            AND regress.caller_in(roleid::regrole::text)) AS caller_memberships;
 
+-- The same orphaned grant, with its grantor synced in the same request (it
+-- loses its SELECT and its membership of the owner): REVOKE ... CASCADE from
+-- the grantor takes nothing from what it granted, as it holds no grant option
+-- to lose, so the target's grant must still be revoked on its own.
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+CREATE ROLE regress_pgsr_go_owner2;
+CREATE ROLE regress_pgsr_go_grantor2;
+CREATE ROLE regress_pgsr_go_u2;
+GRANT regress_pgsr_go_owner2 TO regress_pgsr_go_grantor2;
+\c - :su
+CREATE SCHEMA regress_pgsr_go_s2 AUTHORIZATION regress_pgsr_go_owner2;
+GRANT USAGE ON SCHEMA regress_pgsr_go_s2 TO PUBLIC;
+SET ROLE regress_pgsr_go_owner2;
+CREATE TABLE regress_pgsr_go_s2.t (x int);
+GRANT SELECT ON regress_pgsr_go_s2.t TO regress_pgsr_go_grantor2 WITH GRANT OPTION;
+SET ROLE regress_pgsr_go_grantor2;
+GRANT SELECT ON regress_pgsr_go_s2.t TO regress_pgsr_go_u2;
+SET ROLE regress_pgsr_go_owner2;
+REVOKE GRANT OPTION FOR SELECT ON regress_pgsr_go_s2.t FROM regress_pgsr_go_grantor2 CASCADE;
+RESET ROLE;
+SELECT has_table_privilege('regress_pgsr_go_u2', 'regress_pgsr_go_s2.t', 'SELECT') AS u2_before;
+\c - regress_pgsr_admin
+SET client_min_messages = warning;
+SELECT count(*) > 0 AS changed FROM pg_sync_roles.sync_many(
+    '{"regress_pgsr_go_u2": [], "regress_pgsr_go_grantor2": []}');
+\c - :su
+SET ROLE regress_pgsr_go_u2;
+SELECT x FROM regress_pgsr_go_s2.t;
+RESET ROLE;
+SELECT has_table_privilege('regress_pgsr_go_u2', 'regress_pgsr_go_s2.t', 'SELECT') AS u2_after,
+       has_table_privilege('regress_pgsr_go_grantor2', 'regress_pgsr_go_s2.t', 'SELECT') AS grantor2_after;
+SET client_min_messages = warning;
+DROP SCHEMA regress_pgsr_go_s2 CASCADE;
+
 SET client_min_messages = warning;
 DROP VIEW regress_pgsr_go_acl;
 DROP SCHEMA regress_pgsr_go_s CASCADE;

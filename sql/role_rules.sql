@@ -150,3 +150,21 @@ SET client_min_messages = warning;
 DROP SCHEMA regress_pgsr_rr CASCADE;
 SELECT regress.drop_roles('regress\_pgsr\_rr\_%');
 SELECT regress.drop_roles('\_pgsr\_%');
+
+-- drop_unused_roles: dropping a role takes ADMIN OPTION on it.  An unused
+-- recipient a superuser made is left, named in a NOTICE; the caller's own
+-- unused one is still dropped.
+\c - :su
+CREATE ROLE _pgsr_owner_0000abcd;
+\c - regress_pgsr_admin
+CREATE ROLE _pgsr_owner_0000abce;
+SET client_min_messages = notice;
+SELECT d AS dropped FROM pg_sync_roles.drop_unused_roles() AS d ORDER BY 1;
+RESET client_min_messages;
+SELECT rolname FROM pg_roles WHERE rolname LIKE '\_pgsr\_owner\_0000abc%' ORDER BY 1;
+-- Given ADMIN OPTION on it, the caller drops it too.
+\c - :su
+CALL regress.manage('_pgsr_owner_0000abcd');
+\c - regress_pgsr_admin
+SELECT d AS dropped FROM pg_sync_roles.drop_unused_roles() AS d ORDER BY 1;
+SELECT count(*) AS left FROM pg_roles WHERE rolname LIKE '\_pgsr\_owner\_0000abc%';

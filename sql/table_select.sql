@@ -534,6 +534,20 @@ INSERT INTO regress_pgsr_ts.theirs VALUES (8);
 SELECT x FROM regress_pgsr_ts.theirs_too;
 RESET ROLE;
 
+-- A column dropped after a privilege on it was granted keeps that ACL in
+-- pg_attribute (attisdropped): it grants nothing any more and has no name to
+-- revoke it by.  sync leaves it alone and revokes the rest.
+\c - regress_pgsr_admin
+SET client_min_messages = notice;
+CREATE TABLE regress_pgsr_ts.dropped_col (x int, y int);
+CREATE ROLE regress_pgsr_ts_kim;
+GRANT SELECT (y) ON regress_pgsr_ts.dropped_col TO regress_pgsr_ts_kim;
+GRANT INSERT ON regress_pgsr_ts.dropped_col TO regress_pgsr_ts_kim;
+ALTER TABLE regress_pgsr_ts.dropped_col DROP COLUMN y;
+SELECT step, action, regress.stable(statement) AS statement
+  FROM pg_sync_roles.sync('regress_pgsr_ts_kim', '[]') ORDER BY step;
+SELECT has_table_privilege('regress_pgsr_ts_kim', 'regress_pgsr_ts.dropped_col', 'INSERT') AS kim_inserts;
+
 -- Cleaning up.
 \c - regress_pgsr_admin
 SET client_min_messages = warning;

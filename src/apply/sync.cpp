@@ -4,6 +4,7 @@
 #include "apply/request.hpp"
 #include "catalog/catalog.hpp"
 #include "pg/error.hpp"
+#include "pg/server.hpp"
 #include "pg/spi.hpp"
 #include "plan/plan.hpp"
 
@@ -133,12 +134,14 @@ std::vector<pg::OutputRow> plan_many(const pg::Arguments& args) { return run(syn
 std::vector<pg::OutputRow> drop_unused_roles(const pg::Arguments& args) {
     if (args.is_null(0)) throw pg::UserError("22004", "lock_key must not be null");
     pg::spi::connect();
-    std::vector<std::string> names = catalog::unused_intermediate_roles();
-    if (!names.empty()) {
+    std::vector<std::string> names;
+    if (!catalog::unused_intermediate_roles().empty()) {
         pg::lock_syncs();
         pg::advisory_xact_lock(args.int8(0));
-        names = catalog::unused_intermediate_roles();
-        rows_of(plan::drop_plan(names), true);
+        plan::Plan drop = plan::drop_plan(catalog::unused_intermediate_roles(), pg::server_rules());
+        for (const std::string& n : drop.notices) pg::notice(n);
+        rows_of(drop, true);
+        names = plan::dropped_roles(drop);
     }
     pg::spi::finish();
     std::vector<pg::OutputRow> rows;

@@ -750,11 +750,13 @@ Snapshot read(const Request& req) {
     return snap;
 }
 
-std::vector<std::string> unused_intermediate_roles() {
-    std::vector<std::string> out;
+std::vector<plan::UnusedRole> unused_intermediate_roles() {
+    std::vector<plan::UnusedRole> out;
     pg::spi::begin_reads();
     for (const pg::Row& row : pg::spi::query(
-             "SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r"
+             "SELECT r.rolname::pg_catalog.text,"
+             "       pg_catalog.pg_has_role(r.oid, 'USAGE WITH ADMIN OPTION')"
+             "  FROM pg_catalog.pg_roles r"
              " WHERE (r.rolname OPERATOR(pg_catalog.~) $1 OR r.rolname OPERATOR(pg_catalog.~) $2)"
              "   AND NOT r.rolcanlogin"
              "   AND NOT EXISTS (SELECT FROM pg_catalog.pg_shdepend d"
@@ -762,7 +764,7 @@ std::vector<std::string> unused_intermediate_roles() {
              "                      AND d.refobjid = r.oid)"
              " ORDER BY 1",
              {Param::of(plan::intermediate_name_pattern()), Param::of(plan::recipient_name_pattern())}))
-        out.push_back(row.text(0));
+        out.push_back({row.text(0), row.boolean(1)});
     pg::spi::end_reads();
     return out;
 }

@@ -11,8 +11,9 @@ namespace pgsr::catalog {
 plan::Snapshot read(const plan::Request& request);
 
 // Intermediate roles (by their name prefixes) that nothing refers to any more:
-// no pg_shdepend entry in any database names them.
-std::vector<std::string> unused_intermediate_roles();
+// no pg_shdepend entry in any database names them; and whether the caller
+// holds ADMIN OPTION on each.
+std::vector<plan::UnusedRole> unused_intermediate_roles();
 
 // Whether a role of that name exists (for picking new role names).
 bool role_exists(const std::string& name);

@@ -45,7 +45,10 @@ Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
         char* s = guarded([jb]() noexcept { return JsonbToCString(nullptr, &jb->root, VARSIZE(jb)); });
         v.bytes = strlen(s);
         std::string_view text(s, v.bytes);
-        if (v.bytes > spec::kMaxDocumentBytes || spec::may_hold_secret(text)) hide_statement_on_error();
+        if (v.bytes > spec::kMaxDocumentBytes || spec::may_hold_secret(text))
+            hide_statement_on_error();
+        else
+            document_clear();
         if (v.bytes <= spec::kMaxDocumentBytes) v.text = Secret(std::string(text));
         wipe(s, v.bytes);
     } else if (type == TEXTOID) {

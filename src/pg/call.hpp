@@ -46,6 +46,10 @@ using OutputRow = std::vector<std::optional<std::string>>;
 void hide_statement_on_error();
 // Whether the current statement is so marked.
 bool statement_hidden();
+// A call found the document it was given clear of secrets: errors of the
+// statement no longer hide its text for calling sync (see
+// hidden_statement.cpp), unless they are input errors.
+void document_clear();
 
 using TableBody = std::vector<OutputRow> (*)(const Arguments&);
 using ScalarBody = std::optional<std::string> (*)(const Arguments&);

@@ -466,6 +466,9 @@ std::vector<ColumnAcl> column_acls(Oid relation) {
         int size = 0;
         HeapTuple tuple;
         while (HeapTupleIsValid(tuple = systable_getnext(sd))) {
+            // A dropped column can keep its attacl (PostgreSQL 15 does):
+            // it grants nothing, and has no name to revoke it by.
+            if (((Form_pg_attribute)GETSTRUCT(tuple))->attisdropped) continue;
             bool isnull = true;
             Datum acl = heap_getattr(tuple, Anum_pg_attribute_attacl, RelationGetDescr(rel), &isnull);
             if (isnull) continue;

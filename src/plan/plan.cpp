@@ -416,7 +416,7 @@ public:
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_table_owners(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) plan_taking(req_.roles[i], wants[i]);
         for (std::size_t i = 0; i < req_.roles.size(); ++i) resolve_grants(req_.roles[i], wants[i]);
-        for (std::size_t i = 0; i < req_.roles.size(); ++i) note_cascades(req_.roles[i].name, wants[i]);
+        for (const DesiredRole& role : req_.roles) note_cascades(role.name);
         for (std::size_t i = 0; i < req_.roles.size(); ++i)
             for (const std::string& r : state_of(req_.roles[i].name).member_of)
                 if (!keeps_membership(wants[i].memberships, r)) revokes_memberships_ = true;
@@ -710,6 +710,8 @@ private:
         if (r.object.type == ObjectType::schema && !r.give_back && !r.grant_option &&
             std::find(r.privileges.begin(), r.privileges.end(), "USAGE") != r.privileges.end())
             revoked_usage_.insert({r.grantee, r.object.name});
+        if (!r.give_back && !r.grant_option && r.columns.empty())
+            for (const std::string& p : r.privileges) revoked_.insert({ref_key(r.object), r.grantee, actor, p});
         if (!r.give_back && r.columns.empty() && actor != owner) {
             PrivilegeSet missing = options_missing(r, actor);
             if (!missing.empty()) return lend_options(out, std::move(r), actor, owner, schema, what, missing);
@@ -747,15 +749,19 @@ private:
 
     // The options a grantor lacks are lent by the owner for the one REVOKE
     // that runs as the grantor, then taken back: the option alone where the
-    // grantor held the privilege from the owner already, else the privilege.
+    // grantor still holds the privilege from the owner at that point of the
+    // plan, else the privilege (a grant that an earlier statement revoked
+    // from the grantor is not handed back to it).
     void lend_options(std::vector<Statement>& out, RevokePrivileges r, const std::string& grantor,
                       const std::string& owner, const std::string& schema, const std::string& what,
                       const PrivilegeSet& missing) {
         auto [acl, old_owner] = acl_of(r.object);
+        std::string key = ref_key(r.object);
         PrivilegeSet had;  // held without the option, from the owner
-        for (const AclEntry& e : *acl)
+        for (const AclEntry& e : not_taken(r.object, *acl))
             if (e.grantee == grantor && missing.count(e.privilege) &&
-                (e.grantor == old_owner ? owner : e.grantor) == owner)
+                (e.grantor == old_owner ? owner : e.grantor) == owner &&
+                !revoked_.count({key, grantor, owner, e.privilege}))
                 had.insert(e.privilege);
         ObjectRef ref = r.object;
         GrantPrivileges lent{sorted(missing), ref, grantor, {}};
@@ -949,6 +955,10 @@ private:
     static std::string ref_key(const ObjectRef& ref) {
         return std::to_string(static_cast<int>(ref.type)) + " " + ref.schema + "." + ref.name;
     }
+    // A column privilege's entry in gone_.
+    static std::string column_key(const ColumnAclEntry& c) {
+        return "column " + c.column + " " + c.entry.privilege;
+    }
 
     // An ACL without the entries another statement of the plan removes (see
     // gone_): in one request, a role must not count them as held, or it would
@@ -1012,7 +1022,7 @@ private:
         for (const ColumnAclEntry& c : rel.columns)
             if (c.entry.grantor == role && c.entry.grantee != role) {
                 by_grantee[c.entry.grantee].insert(c.column);
-                gone_.insert({ref_key(relation_ref(rel)), c.entry.grantee, role, "column " + c.column});
+                gone_.insert({ref_key(relation_ref(rel)), c.entry.grantee, role, column_key(c)});
             }
         for (const auto& [grantee, cols] : by_grantee)
             revoke_on(taking_, revoke_of({"ALL"}, relation_ref(rel), grantee, sorted(cols), false, true), role, role,
@@ -1250,16 +1260,17 @@ private:
 
     // What reconcile() and revoke_columns() will revoke from `role` with
     // CASCADE, as plan_direct_privileges() plans them, and so remove from
-    // other roles: the entries `role` granted of a privilege it loses, or
-    // loses the grant option of, and, down the chain, those their grantees
-    // granted of it when they hold it with grant option from nobody else;
-    // and the column privileges `role` granted, as it loses all of its own.
-    void note_cascades(const std::string& role, const Wants& w) {
-        auto lose = [&](const ObjectRef& ref, const std::vector<AclEntry>& acl, const PrivilegeSet& want,
-                        const std::string& owner) {
+    // other roles: the entries `role` granted of a privilege it loses the
+    // grant option of (PostgreSQL cascades only from a grant option lost: a
+    // grant that outlived its grantor's option stays), and, down the chain,
+    // those their grantees granted of it when they hold it with grant option
+    // from nobody else; and the column privileges `role` granted with an
+    // option it held, as it loses all of its own.
+    void note_cascades(const std::string& role) {
+        auto lose = [&](const ObjectRef& ref, const std::vector<AclEntry>& acl, const std::string& owner) {
             std::set<std::pair<std::string, std::string>> lost;  // (grantor, privilege)
             for (const AclEntry& e : not_taken(ref, acl))
-                if (e.grantee == role && (!want.count(e.privilege) || e.grantable)) lost.insert({role, e.privilege});
+                if (e.grantee == role && e.grantable) lost.insert({role, e.privilege});
             std::string key = ref_key(ref);
             for (bool more = true; more;) {
                 more = false;
@@ -1270,14 +1281,12 @@ private:
                         more = lost.insert({e.grantee, e.privilege}).second || more;
             }
         };
-        static const PrivilegeSet none;
         std::set<std::string> schemas;
         if (auto it = snap_.touched_schemas.find(role); it != snap_.touched_schemas.end()) schemas = it->second;
         for (const std::string& s : schemas) {
             auto sc = snap_.schemas.find(s);
             if (sc == snap_.schemas.end() || sc->second.owner == role || schema_owner(s) == role) continue;
-            auto want = w.schema_direct.find(s);
-            lose(schema_ref(s), sc->second.acl, want == w.schema_direct.end() ? none : want->second, schema_owner(s));
+            lose(schema_ref(s), sc->second.acl, schema_owner(s));
         }
         if (auto it = snap_.touched_relations.find(role); it != snap_.touched_relations.end())
             for (Oid oid : it->second) {
@@ -1286,14 +1295,15 @@ private:
                 const Relation& rel = r->second;
                 std::string owner = relation_owner(oid);
                 if (rel.owner == role || owner == role || req_.preserve_schemas.count(rel.schema)) continue;
-                auto want = w.relation_direct.find(oid);
-                lose(relation_ref(rel), rel.acl, want == w.relation_direct.end() ? none : want->second, owner);
-                std::set<std::string> columns;  // every column privilege of `role` goes
+                lose(relation_ref(rel), rel.acl, owner);
+                // Every column privilege of `role` goes: the grant options
+                // among them cascade.
+                std::set<std::string> options;
                 for (const ColumnAclEntry& c : rel.columns)
-                    if (c.entry.grantee == role) columns.insert(c.column);
+                    if (c.entry.grantee == role && c.entry.grantable) options.insert(column_key(c));
                 for (const ColumnAclEntry& c : rel.columns)
-                    if (c.entry.grantor == role && c.entry.grantee != role && columns.count(c.column))
-                        gone_.insert({ref_key(relation_ref(rel)), c.entry.grantee, role, "column " + c.column});
+                    if (c.entry.grantor == role && c.entry.grantee != role && options.count(column_key(c)))
+                        gone_.insert({ref_key(relation_ref(rel)), c.entry.grantee, role, column_key(c)});
             }
     }
 
@@ -1338,7 +1348,7 @@ private:
             const std::string& grantor = c.entry.grantor == rel.owner ? owner : c.entry.grantor;
             // One another statement removes (see gone_) is not revoked again.
             if (c.entry.grantee == role &&
-                !gone_.count({ref_key(relation_ref(rel)), c.entry.grantee, c.entry.grantor, "column " + c.column}))
+                !gone_.count({ref_key(relation_ref(rel)), c.entry.grantee, c.entry.grantor, column_key(c)}))
                 by_grantor[grantor].insert(c.column);
             if (c.entry.grantor == role && c.entry.grantee != role) cascade = true;
         }
@@ -1628,8 +1638,11 @@ private:
     // REVOKE ... CASCADE from their grantor, as the taking phase runs or
     // another role of the request loses what they were granted with), so
     // that no role of the request counts them as held: (object, grantee,
-    // grantor, privilege or "column <name>").
+    // grantor, privilege or column_key()).
     std::set<std::tuple<std::string, std::string, std::string, std::string>> gone_;
+    // The privileges revoked so far by the plan's own REVOKEs (not option
+    // only): (object, grantee, role the REVOKE runs as, privilege).
+    std::set<std::tuple<std::string, std::string, std::string, std::string>> revoked_;
     std::set<std::pair<std::string, std::string>> planned_usage_;  // (role, schema) USAGE granted by this plan
     std::set<std::pair<std::string, std::string>> revoked_usage_;  // ... and revoked by it
     bool revokes_memberships_ = false;  // a target loses a membership
@@ -1649,10 +1662,27 @@ Plan make_plan(const Request& request, const Snapshot& snapshot, const NameSourc
     return Planner(request, snapshot, names).run();
 }
 
-Plan drop_plan(const std::vector<std::string>& roles) {
+Plan drop_plan(const std::vector<UnusedRole>& roles, const ServerRules& rules) {
     Plan p;
-    for (const auto& c : chunks(roles, kMembershipChunk)) p.statements.push_back(DropRole{c});
+    std::vector<std::string> drop;
+    std::string kept;
+    for (const UnusedRole& r : roles) {
+        if (r.admin || !rules.role_options)
+            drop.push_back(r.name);
+        else
+            kept += (kept.empty() ? "" : ", ") + dq(r.name);
+    }
+    for (const auto& c : chunks(drop, kMembershipChunk)) p.statements.push_back(DropRole{c});
+    if (!kept.empty())
+        p.notices.push_back("unused roles not dropped, as the calling role has no ADMIN OPTION on them: " + kept);
     return p;
+}
+
+std::vector<std::string> dropped_roles(const Plan& plan) {
+    std::vector<std::string> out;
+    for (const Statement& s : plan.statements)
+        if (const auto* d = std::get_if<DropRole>(&s)) out.insert(out.end(), d->roles.begin(), d->roles.end());
+    return out;
 }
 
 }  // namespace pgsr::plan

@@ -145,7 +145,12 @@ Plan make_plan(const Request& request, const Snapshot& snapshot, const NameSourc
 std::vector<std::size_t> ineffective_revokes(const Plan& before, const Plan& after);
 
 // drop_unused_roles: DROP ROLE statements for the given roles, in chunks.
-Plan drop_plan(const std::vector<std::string>& roles);
+// From 16 on, dropping a role takes ADMIN OPTION on it (CREATEROLE is not
+// enough): the roles the caller has no ADMIN OPTION on are left, named in a
+// notice, so that the others are still dropped.
+Plan drop_plan(const std::vector<UnusedRole>& roles, const ServerRules& rules);
+// The roles a drop_plan drops, in order.
+std::vector<std::string> dropped_roles(const Plan& plan);
 
 // The object type of a pg_class relkind.
 ObjectType relation_type(char relkind);

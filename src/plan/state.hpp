@@ -57,6 +57,12 @@ struct ServerRules {
     bool self_grant = false;
 };
 
+// An intermediate role or recipient nothing refers to (drop_unused_roles).
+struct UnusedRole {
+    std::string name;
+    bool admin = false;  // the caller holds ADMIN OPTION on it (or is a superuser)
+};
+
 struct Caller {
     std::string name;
     bool superuser = false;

@@ -220,4 +220,58 @@ bool may_hold_secret(std::string_view json) {
     return !s.valid || s.stop != Scanner::Stop::none || s.secret;
 }
 
+bool calls_document_function(std::string_view sql) noexcept {
+    auto identifier_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+               static_cast<unsigned char>(c) >= 0x80;
+    };
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    // Only the first characters of a name are kept (no allocation here: the
+    // server's log hook calls this); a longer name matches none.
+    std::array<char, 10> name{};
+    std::size_t length = 0;
+    auto keep = [&](char c) {
+        if (length < name.size()) name[length] = c;
+        ++length;
+    };
+    std::size_t i = 0;
+    while (i < sql.size()) {
+        length = 0;
+        if (sql[i] == '\'') {  // a literal, skipped: '' in it a quote, and \' too in E'...'
+            bool escapes = i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e');
+            for (++i; i < sql.size(); ++i) {
+                if (escapes && sql[i] == '\\') {
+                    ++i;
+                } else if (sql[i] == '\'') {
+                    if (i + 1 >= sql.size() || sql[i + 1] != '\'') break;
+                    ++i;
+                }
+            }
+            ++i;
+            continue;
+        }
+        if (sql[i] == '"') {  // a quoted name, "" inside it a quote
+            for (++i; i < sql.size(); ++i) {
+                if (sql[i] == '"' && (i + 1 >= sql.size() || sql[i + 1] != '"')) break;
+                if (sql[i] == '"') ++i;
+                keep(sql[i]);
+            }
+            ++i;
+        } else if (identifier_char(sql[i]) && (i == 0 || !identifier_char(sql[i - 1]))) {
+            for (; i < sql.size() && identifier_char(sql[i]); ++i)
+                keep(lower(sql[i]));
+        } else {
+            ++i;
+            continue;
+        }
+        if (length > name.size()) continue;
+        std::string_view got(name.data(), length);
+        if (got != "sync" && got != "sync_many" && got != "plan" && got != "plan_many") continue;
+        std::size_t j = i;
+        while (j < sql.size() && (sql[j] == ' ' || sql[j] == '\t' || sql[j] == '\n' || sql[j] == '\r')) ++j;
+        if (j < sql.size() && sql[j] == '(') return true;
+    }
+    return false;
+}
+
 }  // namespace pgsr::spec

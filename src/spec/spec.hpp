@@ -99,6 +99,12 @@ std::optional<Error> check_limits(std::string_view json, std::string_view path);
 // secret under any other unknown key counts as one.
 bool may_hold_secret(std::string_view json);
 
+// Whether a statement's text calls a function that takes a document (sync,
+// sync_many, plan, plan_many: a name, quoted or not, in any case, followed
+// by "("), so that an error raised before the call could look at its
+// document (one jsonb's input refuses) must not be logged with the text.
+bool calls_document_function(std::string_view sql) noexcept;
+
 // Parses a grants document (a JSON array).  `path` names the document in
 // messages: "grants" gives "grants[2].schema: expected a string".
 Result<Document> parse_grants(std::string_view json, std::string_view path = "grants");

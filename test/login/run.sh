@@ -136,10 +136,16 @@ SQL
 # A malformed document holding a password is not logged with its statement.
 admin_sql "SELECT pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": \"pw-malformed\"}, {\"type\": 1}]')" \
     >/dev/null 2>&1
+# Nor one that is not even JSON (jsonb's input function refuses it before sync
+# runs), in a session where an earlier call has loaded the extension.
+psql -X -q -U "$ADMIN" -d "$DB" >/dev/null 2>&1 <<SQL
+SELECT count(*) FROM pg_sync_roles.plan('$USER_A', '[]');
+SELECT pg_sync_roles.sync('$USER_A', '[{"type": "login", "password": "pw-syntax"]');
+SQL
 # No password, plaintext or hashed, reached the server log while this ran.
 if [ -n "${SERVER_LOG:-}" ]; then
     written=$(tail -c +$((LOG_START + 1)) "$SERVER_LOG")
-    if grep -q -F -e "pw-first secret" -e "pw-second" -e "pw-many" -e "short1" -e "pw-malformed" -e "pw-in-notice" -e "$SECRET" <<<"$written"; then
+    if grep -q -F -e "pw-first secret" -e "pw-second" -e "pw-many" -e "short1" -e "pw-malformed" -e "pw-syntax" -e "pw-in-notice" -e "$SECRET" <<<"$written"; then
         fail "no password in the server log" "$(grep -F -e pw- -e short1 <<<"$written" | head -3)"
     else
         ok "no password in the server log"
@@ -210,6 +216,27 @@ if [ -n "${SERVER_LOG:-}" ]; then
                END \$\$;"
     expect_in_log "$at" "an error later in a DO block that called sync does not log the block" \
         pw-in-do-block 'ERROR:  division by zero'
+
+    # A document that is not JSON is refused by jsonb's input function while
+    # the statement is parsed, before any call: its error is still logged
+    # without the statement, CONTEXT or DETAIL (which quote the document) once
+    # the library is loaded in the session -- by an earlier call, or by
+    # session_preload_libraries for the very first one.
+    at=$(log_at)
+    as_caller "SELECT * FROM pg_sync_roles.sync('$USER_A', '[{\"type\": \"login\", \"password\": pwbaretoken}]');" \
+        "SELECT count(*) FROM pg_sync_roles.plan('$USER_A', '[]');"
+    expect_in_log "$at" "a document that is not JSON is logged without its statement, CONTEXT or DETAIL" \
+        pwbaretoken 'ERROR:  invalid input syntax for type json'
+    su_sql "ALTER DATABASE $DB SET session_preload_libraries = 'pg_sync_roles'"
+    at=$(log_at)
+    as_caller "SELECT * FROM pg_sync_roles.plan_many('{\"$USER_A\": [{\"type\": \"login\", \"password\": \"pw-first-call\"]}');"
+    expect_in_log "$at" "with session_preload_libraries, so is one in a session's first statement" \
+        pw-first-call 'ERROR:  invalid input syntax for type json'
+    at=$(log_at)
+    as_caller "SELECT '[{\"type\": \"ctl-not-json\"]'::jsonb;"
+    MARKER_EXPECTED=1 expect_in_log "$at" "control: a document that is not JSON, in a statement calling no sync, is logged" \
+        ctl-not-json 'STATEMENT:.*ctl-not-json'
+    su_sql "ALTER DATABASE $DB RESET session_preload_libraries"
 
     # sync_many: role names are no secret, so a roles document is kept out
     # of the log only when a role's grants hold a password (or may).

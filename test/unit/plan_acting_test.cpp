@@ -825,6 +825,87 @@ TEST(ActLendingOptions, OnlyTheOptionsTheGrantorLacksAndOnSchemasToo) {
                           "AS grantor: RevokePrivileges INSERT,SELECT ON table s.t FROM alice"}));
 }
 
+// ============================================================ what REVOKE ... CASCADE takes
+
+// "grantor" passed SELECT on "s"."t" on to alice; both are synced to nothing
+// in one request, in either order.  PostgreSQL cascades a REVOKE only from a
+// grant option the grantee loses: alice's grant goes with the grantor's only
+// where the grantor held SELECT WITH GRANT OPTION.
+Snapshot passed_on_snapshot(ServerRules rules, std::vector<AclEntry> entries) {
+    Snapshot snap = snapshot(rules);
+    for (const char* r : {"owner", "grantor"}) member_of(snap, r);
+    snap.roles["grantor"].oid = 16403;
+    snap.usage.insert({"grantor", "s"});
+    add_relation(snap, 100, "s", "t", "owner", 'r', std::move(entries));
+    snap.touched_relations["alice"] = {100};
+    snap.touched_relations["grantor"] = {100};
+    return snap;
+}
+
+TEST(ActCascade, AGrantOptionLostTakesWhatWasPassedOn) {
+    for (ServerRules rules : {k15, k16}) {
+        Snapshot snap = passed_on_snapshot(rules, {acl("grantor", "SELECT", "owner", true), acl("alice", "SELECT", "grantor")});
+        for (bool grantor_first : {false, true}) {
+            Request req = grantor_first ? request({desired("grantor"), desired("alice")})
+                                        : request({desired("alice"), desired("grantor")});
+            Statements got = described(req, snap);
+            EXPECT_EQ(got, (Statements{"AS owner: RevokePrivileges SELECT ON table s.t FROM grantor CASCADE"}))
+                << rules.role_options << grantor_first << "\n" << lines(got);
+        }
+    }
+}
+
+TEST(ActCascade, AGrantThatOutlivedItsGrantorsOptionIsRevokedOnItsOwn) {
+    // The grantor holds SELECT without the option: REVOKE ... CASCADE from it
+    // leaves alice's grant, which is revoked as the grantor with the option
+    // lent; the grantor ends with nothing, whichever of the two comes first.
+    for (ServerRules rules : {k15, k16}) {
+        Snapshot snap = passed_on_snapshot(rules, {acl("grantor", "SELECT"), outlived("alice", "SELECT")});
+        const Statements alices = {"AS owner: GrantPrivileges SELECT ON table s.t TO grantor WITH GRANT OPTION",
+                                   "AS grantor: RevokePrivileges SELECT ON table s.t FROM alice"};
+        const std::string grantors = "AS owner: RevokePrivileges SELECT ON table s.t FROM grantor";
+        EXPECT_EQ(described(request({desired("alice"), desired("grantor")}), snap),
+                  concat({alices, {"AS owner: RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM grantor",
+                                   grantors + " CASCADE"}}))
+            << rules.role_options;
+        // Its SELECT already revoked, what was lent is taken back whole.
+        EXPECT_EQ(described(request({desired("grantor"), desired("alice")}), snap),
+                  concat({{grantors + " CASCADE"}, alices, {grantors}}))
+            << rules.role_options;
+    }
+}
+
+TEST(ActCascade, AGrantorThatKeepsThePrivilegeLosesOnlyTheOption) {
+    // The grantor declares SELECT.  Holding it with the option, it loses the
+    // option and alice's grant goes with it; holding it without, nothing of
+    // its own changes and alice's grant is revoked on its own.
+    Snapshot snap = passed_on_snapshot(k15, {acl("grantor", "SELECT", "owner", true), acl("alice", "SELECT", "grantor")});
+    Request req = request({desired("alice"), desired("grantor", {select("s", "t", 0, true)})});
+    EXPECT_EQ(described(req, snap),
+              (Statements{"AS owner: RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM grantor CASCADE"}));
+    snap.relations[100].acl = {acl("grantor", "SELECT"), outlived("alice", "SELECT")};
+    EXPECT_EQ(described(req, snap),
+              (Statements{"AS owner: GrantPrivileges SELECT ON table s.t TO grantor WITH GRANT OPTION",
+                          "AS grantor: RevokePrivileges SELECT ON table s.t FROM alice",
+                          "AS owner: RevokePrivileges GRANT OPTION FOR SELECT ON table s.t FROM grantor"}));
+}
+
+TEST(ActCascade, AColumnPrivilegeCascadesOnlyFromItsGrantOption) {
+    Snapshot snap = passed_on_snapshot(k15, {});
+    ColumnAclEntry held = column("a", "grantor", "SELECT", "owner");
+    held.entry.grantable = true;
+    snap.relations[100].columns = {held, column("a", "alice", "SELECT", "grantor")};
+    Request req = request({desired("alice"), desired("grantor")});
+    const std::string grantors = "AS owner: RevokePrivileges ALL ON table s.t (a) FROM grantor CASCADE";
+    EXPECT_EQ(described(req, snap), (Statements{grantors}));
+    // Without the option, alice's column privilege stays after the grantor's
+    // REVOKE: it is revoked too.
+    snap.relations[100].columns[0].entry.grantable = false;
+    Statements got = described(req, snap);
+    EXPECT_NE(index_of(got, "AS grantor: RevokePrivileges ALL ON table s.t (a) FROM alice"), -1) << lines(got);
+    EXPECT_NE(index_of(got, grantors), -1) << lines(got);
+}
+
 // ============================================================ taking ownership away
 
 // alice owns table "s"."t" (oid 100) and is synced with nothing declared.
@@ -1442,8 +1523,6 @@ TEST(IneffectiveRevokes, TheCallersGiveBacksAreNotTakenForIneffectiveRevokes) {
 }
 
 
-}  // namespace
-
 // ============================================================ member of the caller
 
 TEST(ActMemberOfCaller, ATargetsOwnMembershipOfTheCallerGoesBeforeItIsBorrowed) {
@@ -1505,3 +1584,27 @@ TEST(ActMemberOfCaller, UsageThroughTheCallerGoesWithThatMembershipForEveryState
     EXPECT_EQ(got[revoke - 1], "AS owner: GrantPrivileges USAGE ON schema s TO alice") << lines(got);
     EXPECT_EQ(got[revoke + 1], "AS owner: RevokePrivileges USAGE ON schema s FROM alice") << lines(got);
 }
+
+// ============================================================ drop_unused_roles
+
+TEST(DropUnused, From16OnlyRolesTheCallerHoldsAdminOptionOnAreDropped) {
+    const std::vector<UnusedRole> unused = {{"_pgsr_owner_00000001", true}, {"_pgsr_owner_00000002", false},
+                                            {"_pgsr_owner_00000003", true}, {"_pgsr_owner_00000004", false}};
+    // 15: CREATEROLE drops any of them.
+    Plan p15 = drop_plan(unused, k15);
+    EXPECT_EQ(dropped_roles(p15), (std::vector<std::string>{"_pgsr_owner_00000001", "_pgsr_owner_00000002",
+                                                            "_pgsr_owner_00000003", "_pgsr_owner_00000004"}));
+    EXPECT_TRUE(p15.notices.empty());
+    // 16+: the others are left, and named.
+    Plan p16 = drop_plan(unused, k16);
+    EXPECT_EQ(describe(p16), (Statements{"DropRole _pgsr_owner_00000001,_pgsr_owner_00000003"}));
+    EXPECT_EQ(p16.notices, (std::vector<std::string>{
+                               "unused roles not dropped, as the calling role has no ADMIN OPTION on them: "
+                               "\"_pgsr_owner_00000002\", \"_pgsr_owner_00000004\""}));
+    // None droppable: no statement, only the notice.
+    Plan none = drop_plan({{"_pgsr_owner_00000002", false}}, k16);
+    EXPECT_TRUE(none.statements.empty());
+    EXPECT_EQ(none.notices.size(), 1u);
+}
+
+}  // namespace
