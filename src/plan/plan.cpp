@@ -298,7 +298,10 @@ std::string dq(const std::string& s) {
 // Otherwise the owner of any object could grant it to another object's
 // intermediate role and have her object's readers made members of that one.
 // A marked role stays trusted whatever else is granted to it: what others
-// grant it they could grant to anyone.
+// grant it they could grant to anyone.  A role marked for this object is
+// preferred to an unmarked one: an unmarked role can become fit when the plan
+// revokes what else it held (its grantor's object taken), and the next plan
+// would then move the members back to it.
 std::optional<std::string> intermediate_in_acl(const std::vector<AclEntry>& acl, const std::string& prefix,
                                                const std::string& privilege, const std::string& catalog, Oid oid,
                                                const std::map<std::string, Snapshot::Candidate>& candidates) {
@@ -316,14 +319,16 @@ std::optional<std::string> intermediate_in_acl(const std::vector<AclEntry>& acl,
         else
             ++other[e.grantee];
     }
+    std::optional<std::string> unmarked;
     for (const std::string& name : holding) {  // in name order
         auto c = candidates.find(name);
         if (other.count(name) || c == candidates.end() || !c->second.plain) continue;
         const auto& comment = c->second.comment;
         bool ours = comment && comment->rfind(kMarkerPrefix, 0) == 0;
-        if (ours ? made_for_this(*comment) : c->second.references == 1) return name;
+        if (ours && made_for_this(*comment)) return name;
+        if (!ours && c->second.references == 1 && !unmarked) unmarked = name;
     }
-    return std::nullopt;
+    return unmarked;
 }
 
 ByGrantor held_by(const std::vector<AclEntry>& acl, const std::string& role) {

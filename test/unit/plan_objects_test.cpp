@@ -640,6 +640,22 @@ TEST(ObjReuse, MarkedForThisObjectIsReusedWhateverElseNamesIt) {
     }
 }
 
+TEST(ObjReuse, MarkedForThisObjectIsPreferredToAnUnmarkedOne) {
+    // Both fit; the unmarked one comes first by name.  It may have become fit
+    // only because the last sync revoked what else it held: choosing it now
+    // would move the members back and forth.  The marked one is kept.
+    const std::string unmarked_role = kUsage + "0000aaaa";
+    std::map<std::string, Snapshot::Candidate> both = {
+        {unmarked_role, candidate(true, std::nullopt, 1)},
+        {kFound, candidate(true, marker("USAGE", "schema \"s\"", kS), 1)}};
+    Statements got = usage_plan({acl(unmarked_role, "USAGE"), acl(kFound, "USAGE")}, both);
+    EXPECT_EQ(got, reused());
+    // Alone, the unmarked one is still reused.
+    both.erase(kFound);
+    EXPECT_EQ(usage_plan({acl(unmarked_role, "USAGE")}, both),
+              (Statements{"GrantRoles " + unmarked_role + " TO alice"}));
+}
+
 TEST(ObjReuse, UnmarkedNamedInAnotherAclTooIsNotReused) {
     for (int references : {2, 3, 5}) {
         EXPECT_EQ(usage_plan({acl(kFound, "USAGE")}, {{kFound, candidate(true, std::nullopt, references)}}),
@@ -867,7 +883,7 @@ TEST(ObjReuse, AMarkedRoleMustStillHoldExactlyThePrivilege) {
     EXPECT_EQ(describe(p), not_reused());
 }
 
-TEST(ObjReuse, TheFirstFitCandidateByNameIsUsed) {
+TEST(ObjReuse, TheFirstFitCandidateByNameIsUsedMarkedOnesFirst) {
     const std::string a = kUsage + "0000000a", b = kUsage + "0000000b", c = kUsage + "0000000c";
     const std::vector<AclEntry> entries = {acl(c, "USAGE"), acl(b, "USAGE"), acl(a, "USAGE")};
     EXPECT_EQ(usage_plan(entries, {{a, candidate(true, marker("USAGE", "schema \"t\"", 3001), 1)},
@@ -877,6 +893,10 @@ TEST(ObjReuse, TheFirstFitCandidateByNameIsUsed) {
     EXPECT_EQ(usage_plan(entries, {{a, candidate(false, std::nullopt, 1)},
                                    {b, unmarked()},
                                    {c, candidate(true, marker("USAGE", "schema \"s\"", kS), 1)}}),
+              (Statements{"GrantRoles " + c + " TO alice"}));
+    EXPECT_EQ(usage_plan(entries, {{a, candidate(false, std::nullopt, 1)},
+                                   {b, unmarked()},
+                                   {c, unmarked()}}),
               (Statements{"GrantRoles " + b + " TO alice"}));
 }
 
