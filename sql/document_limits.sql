@@ -1,4 +1,4 @@
--- The document's limits: at most 10,000 elements and 16 MB of JSON text,
+-- The document's limits: at most 10,000 elements and 16 MB (the size of its jsonb),
 -- refused with SQLSTATE 54000 before the document is parsed; arrays and
 -- objects nested deeper than 32 levels (valid jsonb, and never a valid
 -- document) are an error that names the element and key they are under.
@@ -24,7 +24,7 @@ SET statement_timeout = '2s';
 SELECT regress.error_of($$SELECT pg_sync_roles.plan('regress_pgsr_dl', (SELECT doc FROM big))$$);
 RESET statement_timeout;
 
--- Over 16 MB of JSON text, however few elements.
+-- Over 16 MB as jsonb, however few elements.
 SELECT regress.error_of(format('SELECT pg_sync_roles.plan(%L, %L::jsonb)', 'regress_pgsr_dl',
     jsonb_build_array(jsonb_build_object('type', 'schema_usage', 'schema', 's',
                                          'note', repeat('x', 17000000)))));

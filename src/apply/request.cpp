@@ -15,12 +15,14 @@ const Secret& required_text(const pg::Arguments& args, std::size_t i, const char
     return args.text(i);
 }
 
-// A document argument, refused before it is parsed if it is over the size
-// limits (its text was then not even read: see pg::Arguments).
-const Secret& document(const pg::Arguments& args, std::size_t i, const char* name) {
-    const Secret& text = required_text(args, i, name);
+// A document argument (jsonb), refused before it is read if it is over the
+// size limits (see pg::Arguments).
+spec::Reader& document(const pg::Arguments& args, std::size_t i, const char* name) {
+    if (args.is_null(i)) throw pg::UserError("22004", std::string(name) + " must not be null");
     if (auto e = spec::check_size(args.elements(i), args.bytes(i), name)) raise(*e);
-    return text;
+    spec::Reader* reader = args.document(i);
+    if (!reader) throw pg::UserError("XX000", std::string("pg_sync_roles: ") + name + " was not read");
+    return *reader;
 }
 
 std::set<std::string> schema_list(const pg::Arguments& args, std::size_t i) {
@@ -107,8 +109,7 @@ Call sync_call(const pg::Arguments& args) {
     std::string name = role_name(args, 0);
     // Whether the statement is kept out of the log was decided when the
     // arguments were read, before anything could fail (pg/call.cpp).
-    const Secret& text = document(args, 1, "grants");
-    auto parsed = spec::parse_grants(text.reveal(), "grants");
+    auto parsed = document(args, 1, "grants").grants("grants");
     if (auto* e = std::get_if<spec::Error>(&parsed)) raise(*e);
     call.request.roles.push_back(resolve_role(name, std::move(std::get<spec::Document>(parsed)), "grants"));
     call.request.preserve_schemas = schema_list(args, 2);
@@ -119,8 +120,7 @@ Call sync_call(const pg::Arguments& args) {
 
 Call sync_many_call(const pg::Arguments& args) {
     Call call;
-    const Secret& text = document(args, 0, "roles");
-    auto parsed = spec::parse_roles(text.reveal(), "roles");
+    auto parsed = document(args, 0, "roles").roles("roles");
     if (auto* e = std::get_if<spec::Error>(&parsed)) raise(*e);
     for (spec::RoleDocument& r : std::get<std::vector<spec::RoleDocument>>(parsed)) {
         std::string path = spec::role_path("roles", r.name);

@@ -22,34 +22,79 @@ using plan::Snapshot;
 
 namespace {
 
-// Role names by oid, each looked up once per catalog pass: 4,000 roles of a
-// request name the same few roles thousands of times.
-class Names {
+// The roles a catalog pass looks at, each read once, by oid or by name: 4,000
+// roles of a request name the same few roles thousands of times.  A request
+// naming more roles than pg_authid has pages (sync_many) has every role read
+// in one scan instead (load_all): a cold syscache costs an index descent per
+// role.  A role not found then does not exist: one made by another session
+// since is seen by the second pass, after the lock (see Locking, README).
+class Roles {
 public:
-    // nullopt for a role that no longer exists.
-    const std::optional<std::string>& of(cat::Oid oid) {
-        auto it = names_.find(oid);
-        if (it == names_.end()) {
-            auto r = cat::role(oid);
-            it = names_.emplace(oid, r ? std::optional<std::string>(r->name) : std::nullopt).first;
+    // nullptr for a role that does not exist.  A role `kept` is one of
+    // those each() lists.
+    const cat::Role* by_oid(cat::Oid oid, bool kept = false) {
+        auto it = by_oid_.find(oid);
+        if (it == by_oid_.end()) {
+            if (complete_) return nullptr;
+            it = add(oid, cat::role(oid));
         }
-        return it->second;
+        it->second.kept = it->second.kept || kept;
+        return it->second.role ? &*it->second.role : nullptr;
+    }
+    const cat::Role* by_name(const std::string& name) {
+        auto it = by_name_.find(name);
+        if (it != by_name_.end()) return by_oid(it->second);
+        if (complete_) return nullptr;
+        auto r = cat::role(name);
+        if (!r) return nullptr;
+        cat::Oid oid = r->oid;
+        add(oid, std::move(r));
+        return by_oid(oid);
+    }
+    // nullptr for a role that does not exist.
+    const std::string* name(cat::Oid oid, bool kept = false) {
+        const cat::Role* r = by_oid(oid, kept);
+        return r ? &r->name : nullptr;
     }
     // As pg_get_userbyid.
-    std::string text(cat::Oid oid) {
-        const auto& n = of(oid);
+    std::string text(cat::Oid oid, bool kept = false) {
+        const std::string* n = name(oid, kept);
         return n ? *n : "unknown (OID=" + std::to_string(oid) + ")";
     }
 
-    // Every existing role looked up so far.
+    // Reads every role, if there are more than `n` to look up.
+    void load_all(std::size_t n) {
+        if (complete_) return;
+        auto all = cat::all_roles_if_more_than(n);
+        if (!all) return;
+        by_oid_.clear();
+        by_name_.clear();
+        by_oid_.reserve(all->size());
+        by_name_.reserve(all->size());
+        for (cat::Role& r : *all) add(r.oid, std::move(r));
+        complete_ = true;
+    }
+
+    // Every existing role looked up as `kept`.
     template <typename F>
     void each(F f) const {
-        for (const auto& [oid, name] : names_)
-            if (name) f(oid, *name);
+        for (const auto& [oid, e] : by_oid_)
+            if (e.kept && e.role) f(oid, e.role->name);
     }
 
 private:
-    std::unordered_map<cat::Oid, std::optional<std::string>> names_;
+    struct Entry {
+        std::optional<cat::Role> role;  // nullopt: no such role
+        bool kept = false;
+    };
+    std::unordered_map<cat::Oid, Entry>::iterator add(cat::Oid oid, std::optional<cat::Role> r) {
+        if (r) by_name_.emplace(r->name, oid);
+        return by_oid_.insert_or_assign(oid, Entry{std::move(r), false}).first;
+    }
+
+    std::unordered_map<cat::Oid, Entry> by_oid_;
+    std::unordered_map<std::string, cat::Oid> by_name_;
+    bool complete_ = false;
 };
 
 void read_caller(Snapshot& snap, bool& can_read_authid) {
@@ -66,15 +111,16 @@ void read_caller(Snapshot& snap, bool& can_read_authid) {
 }
 
 // The roles a request names: its targets and the roles it makes them members of.
-void read_roles(Snapshot& snap, const Request& req) {
+void read_roles(Snapshot& snap, const Request& req, Roles& roles) {
     std::set<std::string> names;
     for (const auto& role : req.roles) {
         names.insert(role.name);
         for (const auto& g : role.grants)
             if (g.kind == spec::Kind::role_membership) names.insert(g.role);
     }
+    roles.load_all(names.size());
     for (const std::string& name : names) {
-        auto r = cat::role(name);
+        const cat::Role* r = roles.by_name(name);
         if (!r) continue;
         plan::RoleState& st = snap.roles[name];
         st.can_login = r->can_login;
@@ -84,7 +130,7 @@ void read_roles(Snapshot& snap, const Request& req) {
     }
 }
 
-void read_memberships(Snapshot& snap, const Request& req, Names& names) {
+void read_memberships(Snapshot& snap, const Request& req, Roles& names) {
     std::set<cat::Oid> oids;
     std::map<cat::Oid, plan::RoleState*> by_oid;
     for (const auto& role : req.roles) {
@@ -96,11 +142,11 @@ void read_memberships(Snapshot& snap, const Request& req, Names& names) {
     for (const auto& [member, rows] : cat::memberships_of(oids)) {
         plan::RoleState& st = *by_oid.at(member);
         for (const cat::Membership& m : rows) {
-            const auto& of = names.of(m.role);
+            const std::string* of = names.name(m.role, true);
             if (!of) continue;
             st.member_of.insert(*of);
             if (m.admin) st.admin_of.insert(*of);
-            std::string grantor = names.text(m.grantor);  // also known to read_standing
+            std::string grantor = names.text(m.grantor, true);  // also known to read_standing
             // Grantors and options matter from 16 on only (RoleState).
             if (!snap.server.role_options) continue;
             if (m.admin) st.admin_grantors[*of].insert(grantor);
@@ -131,20 +177,38 @@ void read_passwords(Snapshot& snap, const Request& req, bool can_read_authid) {
     }
 }
 
-std::vector<std::string> target_names(const Request& req) {
-    std::vector<std::string> out;
-    for (const auto& role : req.roles) out.push_back(role.name);
+// The oids of existing roles, by name.
+std::set<cat::Oid> oids_of(const Snapshot& snap, Roles& roles, const std::vector<std::string>& names) {
+    std::set<cat::Oid> out;
+    for (const std::string& n : names) {
+        if (auto it = snap.roles.find(n); it != snap.roles.end() && it->second.oid != 0)
+            out.insert(it->second.oid);
+        else if (const cat::Role* r = roles.by_name(n))
+            out.insert(r->oid);
+    }
     return out;
 }
 
-// The roles whose ACL entries are read: the targets, and the intermediate
-// roles of other databases they are members of.
-std::set<std::string> acl_names(const Snapshot& snap, const Request& req) {
-    std::set<std::string> out;
-    for (const auto& role : req.roles) out.insert(role.name);
-    out.insert(snap.foreign_intermediates.begin(), snap.foreign_intermediates.end());
-    return out;
-}
+// The roles whose ACL entries are read (see AclFilter), by oid: the targets,
+// and in `acl` also the intermediate roles of other databases they are
+// members of (read_foreign_intermediates finds them).
+struct Grantees {
+    std::set<cat::Oid> targets;
+    std::set<cat::Oid> acl;
+
+    Grantees(const Snapshot& snap, const Request& req, Roles& roles) {
+        std::vector<std::string> names;
+        names.reserve(req.roles.size());
+        for (const auto& role : req.roles) names.push_back(role.name);
+        targets = oids_of(snap, roles, names);
+    }
+    void add_foreign(const Snapshot& snap, Roles& roles) {
+        acl = targets;
+        std::set<cat::Oid> more =
+            oids_of(snap, roles, {snap.foreign_intermediates.begin(), snap.foreign_intermediates.end()});
+        acl.insert(more.begin(), more.end());
+    }
+};
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
@@ -156,16 +220,9 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.com
 // name: only what a named role granted it.
 class AclFilter {
 public:
-    // The oids of roles the snapshot already read are taken from it.
-    AclFilter(const Snapshot& snap, const std::set<std::string>& names, std::string prefix)
-        : prefix_(std::move(prefix)) {
-        for (const std::string& n : names) {
-            if (auto it = snap.roles.find(n); it != snap.roles.end() && it->second.oid != 0)
-                oids_.insert(it->second.oid);
-            else if (auto r = cat::role(n))
-                oids_.insert(r->oid);
-        }
-    }
+    // `oids`: the named roles (Grantees), which outlive the filter.
+    AclFilter(Roles& roles, const std::set<cat::Oid>& oids, std::string prefix)
+        : roles_(roles), oids_(oids), prefix_(std::move(prefix)) {}
 
     void keep(const std::vector<cat::AclPrivilege>& acl, std::vector<plan::AclEntry>& out) { keep(acl, out, {}); }
 
@@ -207,14 +264,10 @@ private:
         }
     }
 
-    const std::string& name(cat::Oid oid) {
-        auto it = names_.find(oid);
-        if (it == names_.end()) it = names_.emplace(oid, cat::role_name(oid)).first;
-        return it->second;
-    }
-    std::set<cat::Oid> oids_;
+    std::string name(cat::Oid oid) { return roles_.text(oid); }
+    Roles& roles_;
+    const std::set<cat::Oid>& oids_;
     std::string prefix_;
-    std::map<cat::Oid, std::string> names_;
 };
 
 std::string local_prefix(const Snapshot& snap) {
@@ -223,20 +276,19 @@ std::string local_prefix(const Snapshot& snap) {
 
 // Declared databases: their owner, and the ACL entries of the target roles
 // and of CONNECT intermediate roles.
-void read_databases(Snapshot& snap, const Request& req) {
+void read_databases(Snapshot& snap, const Request& req, Roles& roles, const Grantees& grantees) {
     std::set<std::string> names;
     for (const auto& role : req.roles)
         for (const auto& g : role.grants)
             if (g.kind == spec::Kind::database_connect) names.insert(g.database);
     if (names.empty()) return;
-    std::vector<std::string> targets = target_names(req);
-    AclFilter filter(snap, {targets.begin(), targets.end()}, plan::connect_role_prefix());
+    AclFilter filter(roles, grantees.targets, plan::connect_role_prefix());
     for (const std::string& name : names) {
         auto d = cat::database(name);
         if (!d) continue;
         plan::Database& db = snap.databases[name];
         db.oid = d->oid;
-        db.owner = cat::role_name(d->owner);
+        db.owner = roles.text(d->owner);
         filter.keep_with_grantors(d->acl, d->owner, db.acl);
     }
 }
@@ -269,7 +321,8 @@ void read_touched(Snapshot& snap, const Request& req, TouchedSchemas& schemas,
     }
 }
 
-void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touched) {
+void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touched, Roles& roles,
+                  const Grantees& grantees) {
     std::set<std::string> names;
     for (const auto& role : req.roles)
         for (const auto& g : role.grants)
@@ -284,13 +337,13 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
     for (plan::Oid oid : oids)
         if (!found.count(oid))
             if (auto n = cat::namespace_by_oid(oid)) found.emplace(oid, std::move(*n));
-    AclFilter filter(snap, acl_names(snap, req), local_prefix(snap));
+    AclFilter filter(roles, grantees.acl, local_prefix(snap));
     std::map<plan::Oid, std::string> by_oid;
     cat::Oid me = cat::current_user();
     for (const auto& [oid, n] : found) {
         plan::Schema& sc = snap.schemas[n.name];
         sc.oid = oid;
-        sc.owner = cat::role_name(n.owner);
+        sc.owner = roles.text(n.owner);
         sc.caller_can_create = cat::has_schema_privilege(me, oid, "CREATE");
         sc.owner_without_usage = !cat::has_schema_privilege(n.owner, oid, "USAGE");
         by_oid[oid] = n.name;
@@ -303,7 +356,28 @@ void read_schemas(Snapshot& snap, const Request& req, const TouchedSchemas& touc
 
 // Declared tables, by name and by pattern, resolved to oids.  A pattern reads
 // its schema's relations through pg_depend's index on the schema.
-void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& oids) {
+// The relations a catalog pass reads, each once (resolve_relations finds
+// them by name, read_relation_rows reads them by oid).
+class Relations {
+public:
+    const cat::Relation* by_oid(cat::Oid oid) {
+        auto it = rows_.find(oid);
+        if (it == rows_.end()) it = rows_.emplace(oid, cat::relation(oid)).first;
+        return it->second ? &*it->second : nullptr;
+    }
+    const cat::Relation* by_name(cat::Oid namespace_oid, const std::string& name) {
+        auto r = cat::relation(namespace_oid, name);
+        if (!r) return nullptr;
+        cat::Oid oid = r->oid;
+        auto it = rows_.insert_or_assign(oid, std::move(r)).first;
+        return &*it->second;
+    }
+
+private:
+    std::unordered_map<cat::Oid, std::optional<cat::Relation>> rows_;
+};
+
+void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& oids, Relations& relations) {
     // Each (schema, table) once: thousands of roles of one request name the same tables.
     std::set<std::pair<std::string, std::string>> by_name, by_pattern;
     for (const auto& role : req.roles)
@@ -325,12 +399,10 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
             ns = namespaces.emplace(schema, n ? std::optional<cat::Oid>(n->oid) : std::nullopt).first;
         }
         if (!ns->second) continue;
-        auto oid = cat::relation_oid(*ns->second, table);
-        if (!oid) continue;
-        auto rel = cat::relation(*oid);
+        const cat::Relation* rel = relations.by_name(*ns->second, table);
         if (!rel || !std::strchr("rpvmfS", rel->relkind) || rel->persistence == 't') continue;
-        oids.insert(*oid);
-        snap.relation_by_name[{schema, table}] = *oid;
+        oids.insert(rel->oid);
+        snap.relation_by_name[{schema, table}] = rel->oid;
     }
     if (!re_schema.empty())
         for (const pg::Row& row : pg::spi::query(
@@ -350,14 +422,14 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
         }
 }
 
-void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan::Oid>& oids) {
+void read_relation_rows(Snapshot& snap, const std::set<plan::Oid>& oids, Roles& roles, const Grantees& grantees,
+                        Relations& relations) {
     if (oids.empty()) return;
-    AclFilter filter(snap, acl_names(snap, req), local_prefix(snap));
-    std::vector<std::string> targets = target_names(req);
-    AclFilter column_filter(snap, {targets.begin(), targets.end()}, local_prefix(snap));
+    AclFilter filter(roles, grantees.acl, local_prefix(snap));
+    AclFilter column_filter(roles, grantees.targets, local_prefix(snap));
     std::map<cat::Oid, std::string> schema_names;
     for (plan::Oid oid : oids) {
-        auto r = cat::relation(oid);
+        const cat::Relation* r = relations.by_oid(oid);
         // Another session's temporary table is not ours to change.
         if (!r || !std::strchr("rpvmfS", r->relkind) || r->persistence == 't') continue;
         auto sit = schema_names.find(r->namespace_oid);
@@ -371,7 +443,7 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
         rel.schema = sit->second;
         rel.name = r->name;
         rel.relkind = r->relkind;
-        rel.owner = cat::role_name(r->owner);
+        rel.owner = roles.text(r->owner);
         rel.linked = r->relkind == 'S' && cat::owned_by_relation(oid);
         filter.keep_with_grantors(r->acl, r->owner, rel.acl);
         // Column privileges of the target roles, and of intermediate roles
@@ -385,31 +457,47 @@ void read_relation_rows(Snapshot& snap, const Request& req, const std::set<plan:
 }
 
 // Sequences owned by table columns (serial, identity): their owner changes
-// with their table's.
-std::set<plan::Oid> read_owned_sequences(Snapshot& snap, const std::set<plan::Oid>& tables) {
+// with their table's.  Only a table whose owner the plan may change needs
+// them: one a target owns (it may be taken from it), or one declared in a
+// table_ownership element.
+std::set<plan::Oid> read_owned_sequences(Snapshot& snap, const Request& req, const std::set<plan::Oid>& tables,
+                                         Relations& relations) {
+    std::set<std::string> targets;
+    std::set<std::pair<std::string, std::string>> declared;
+    for (const auto& role : req.roles) {
+        targets.insert(role.name);
+        for (const auto& g : role.grants)
+            if (g.kind == spec::Kind::table_ownership) declared.emplace(g.schema, g.table);
+    }
     std::set<plan::Oid> sequences;
-    for (plan::Oid table : tables)
+    for (plan::Oid table : tables) {
+        auto rel = snap.relations.find(table);
+        if (rel == snap.relations.end()) continue;
+        if (!targets.count(rel->second.owner) && !declared.count({rel->second.schema, rel->second.name})) continue;
         for (cat::Oid dependent : cat::owned_relations(table)) {
-            auto s = cat::relation(dependent);
+            const cat::Relation* s = relations.by_oid(dependent);
             if (!s || s->relkind != 'S') continue;
-            snap.relations[table].owned_sequences.push_back(dependent);
+            rel->second.owned_sequences.push_back(dependent);
             sequences.insert(dependent);
         }
+    }
     return sequences;
 }
 
-void read_relations(Snapshot& snap, const Request& req, std::set<plan::Oid> oids) {
-    resolve_relations(snap, req, oids);
-    read_relation_rows(snap, req, oids);
+void read_relations(Snapshot& snap, const Request& req, std::set<plan::Oid> oids, Roles& roles,
+                    const Grantees& grantees) {
+    Relations relations;
+    resolve_relations(snap, req, oids, relations);
+    read_relation_rows(snap, oids, roles, grantees, relations);
     std::set<plan::Oid> more;
-    for (plan::Oid s : read_owned_sequences(snap, oids))
+    for (plan::Oid s : read_owned_sequences(snap, req, oids, relations))
         if (!oids.count(s)) more.insert(s);
-    read_relation_rows(snap, req, more);
+    read_relation_rows(snap, more, roles, grantees, relations);
 }
 
 // What the planner needs to decide whether an intermediate role found in an
 // ACL may be reused (see plan.cpp, intermediate_in_acl).
-void read_intermediates(Snapshot& snap, const Names& known) {
+void read_intermediates(Snapshot& snap, Roles& roles) {
     std::set<std::string> names;
     auto collect = [&](const std::vector<plan::AclEntry>& acl) {
         for (const auto& e : acl)
@@ -420,16 +508,9 @@ void read_intermediates(Snapshot& snap, const Names& known) {
     for (const auto& [_, rel] : snap.relations) collect(rel.acl);
     std::map<cat::Oid, plan::Snapshot::Candidate*> found;
     std::set<cat::Oid> oids;
-    // Most are roles the targets are members of, already looked up by oid:
-    // read again by oid (cached) rather than by name.
-    std::unordered_map<std::string, cat::Oid> known_oids;
-    known.each([&](cat::Oid oid, const std::string& name) {
-        if (names.count(name)) known_oids.emplace(name, oid);
-    });
+    // Most are roles the targets are members of, already looked up by oid.
     for (const std::string& name : names) {
-        auto k = known_oids.find(name);
-        auto r = k != known_oids.end() ? cat::role(k->second) : cat::role(name);
-        if (r && r->name != name) r = cat::role(name);  // renamed since: by name after all
+        const cat::Role* r = roles.by_name(name);
         if (!r) continue;
         plan::Snapshot::Candidate& c = snap.intermediates[name];
         c.plain = r->no_attributes();
@@ -456,7 +537,8 @@ void read_intermediates(Snapshot& snap, const Names& known) {
 // they hold here (a copy of that database names them in its ACLs) is
 // returned, so that it is revoked: in this database its own intermediate
 // roles hold the privileges.
-void read_foreign_intermediates(Snapshot& snap, std::set<plan::Oid>& relation_oids, TouchedSchemas& schemas) {
+void read_foreign_intermediates(Snapshot& snap, std::set<plan::Oid>& relation_oids, TouchedSchemas& schemas,
+                                Roles& roles) {
     std::string ours = "_pgsr_local_" + std::to_string(snap.database_oid) + "_";
     std::set<std::string> names;
     for (const auto& [_, st] : snap.roles)
@@ -465,7 +547,7 @@ void read_foreign_intermediates(Snapshot& snap, std::set<plan::Oid>& relation_oi
     for (const std::string& name : names) {
         auto db = plan::local_intermediate_database(name);
         if (!db || *db == snap.database_oid || !cat::database_exists(*db)) continue;
-        auto r = cat::role(name);
+        const cat::Role* r = roles.by_name(name);
         if (!r || !r->no_attributes() || cat::member_of_any(r->oid)) continue;
         bool holds = false;
         for (const cat::SharedDependency& d : cat::role_dependencies(r->oid)) holds = holds || d.dbid == *db;
@@ -686,7 +768,7 @@ private:
 // How the caller stands towards every role whose rights a change may need:
 // the owners of what the request touches, the grantors of what targets hold,
 // the target roles and the roles they are or will be members of.
-void read_standing(Snapshot& snap, const Request& req, Names& known) {
+void read_standing(Snapshot& snap, const Request& req, Roles& known) {
     std::map<std::string, cat::Oid> roles;
     // The targets' memberships and their grantors: the roles read_memberships named.
     known.each([&](cat::Oid oid, const std::string& name) { roles.emplace(name, oid); });
@@ -714,7 +796,7 @@ void read_standing(Snapshot& snap, const Request& req, Names& known) {
             roles.emplace(name, it->second.oid);
             continue;
         }
-        if (auto r = cat::role(name)) roles.emplace(name, r->oid);
+        if (const cat::Role* r = known.by_name(name)) roles.emplace(name, r->oid);
     }
     std::map<std::string, cat::Oid> schemas;
     for (const auto& [name, sc] : snap.schemas) schemas.emplace(name, sc.oid);
@@ -732,20 +814,22 @@ Snapshot read(const Request& req) {
     pg::spi::begin_reads();
     cat::refresh();
     read_caller(snap, can_read_authid);
-    read_roles(snap, req);
-    Names names;
-    read_memberships(snap, req, names);
+    Roles roles;
+    read_roles(snap, req, roles);
+    read_memberships(snap, req, roles);
     read_passwords(snap, req, can_read_authid);
-    read_databases(snap, req);
+    Grantees grantees(snap, req, roles);
+    read_databases(snap, req, roles, grantees);
     TouchedSchemas touched_schemas;
     std::set<plan::Oid> relation_oids;
-    read_foreign_intermediates(snap, relation_oids, touched_schemas);
+    read_foreign_intermediates(snap, relation_oids, touched_schemas, roles);
+    grantees.add_foreign(snap, roles);
     read_touched(snap, req, touched_schemas, relation_oids);
-    read_relations(snap, req, relation_oids);
-    read_schemas(snap, req, touched_schemas);
-    read_intermediates(snap, names);
+    read_relations(snap, req, relation_oids, roles, grantees);
+    read_schemas(snap, req, touched_schemas, roles, grantees);
+    read_intermediates(snap, roles);
     read_recipients(snap, req);
-    read_standing(snap, req, names);
+    read_standing(snap, req, roles);
     pg::spi::end_reads();
     return snap;
 }

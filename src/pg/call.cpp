@@ -25,6 +25,67 @@ namespace pgsr::pg {
 
 namespace {
 
+// The values of a jsonb, in document order, fed to `reader` (no JSON text is
+// made).  The iterator is advanced under the guard a batch of tokens at a
+// time; the strings point into the jsonb, which outlives the call.  A
+// top-level scalar is stored as a one-element "raw scalar" array: only the
+// scalar is fed.
+void read_jsonb(Jsonb* jb, spec::Reader& reader) {
+    constexpr int kBatch = 256;
+    struct Token {
+        JsonbIteratorToken kind;
+        JsonbValue value;
+    };
+    Token tokens[kBatch];
+    JsonbIterator* it = guarded([jb]() noexcept { return JsonbIteratorInit(&jb->root); });
+    int depth = 0;  // arrays and objects fed and not ended
+    for (;;) {
+        int n = guarded([&]() noexcept {
+            int k = 0;
+            while (k < kBatch && (tokens[k].kind = JsonbIteratorNext(&it, &tokens[k].value, false)) != WJB_DONE) ++k;
+            return k;
+        });
+        for (int k = 0; k < n; ++k) {
+            const JsonbValue& jv = tokens[k].value;
+            bool go = true;
+            switch (tokens[k].kind) {
+                case WJB_BEGIN_ARRAY:
+                    if (jv.val.array.rawScalar) continue;
+                    go = reader.begin_array();
+                    ++depth;
+                    break;
+                case WJB_BEGIN_OBJECT:
+                    go = reader.begin_object();
+                    ++depth;
+                    break;
+                case WJB_END_ARRAY:
+                case WJB_END_OBJECT:
+                    if (depth == 0) continue;  // a raw scalar's array
+                    go = reader.end();
+                    --depth;
+                    break;
+                case WJB_KEY:
+                    go = reader.key(std::string_view(jv.val.string.val, jv.val.string.len));
+                    break;
+                case WJB_VALUE:
+                case WJB_ELEM:
+                    switch (jv.type) {
+                        case jbvNull: go = reader.null(); break;
+                        case jbvString: go = reader.string(std::string_view(jv.val.string.val, jv.val.string.len)); break;
+                        case jbvBool: go = reader.boolean(jv.val.boolean); break;
+                        case jbvNumeric: go = reader.number(); break;
+                        default: throw UserError("XX000", "pg_sync_roles: unexpected jsonb value");
+                    }
+                    break;
+                case WJB_DONE:
+                    break;
+            }
+            if (!go) return;
+        }
+        if (n < kBatch) return;  // WJB_DONE
+    }
+}
+
 Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
     Arguments::Value v;
     if (PG_ARGISNULL(i)) return v;
@@ -37,20 +98,18 @@ Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
         // limits is refused unread (see spec::check_size), and may hold one.
         Jsonb* jb = guarded([d]() noexcept { return DatumGetJsonbP(d); });
         if (JB_ROOT_IS_ARRAY(jb) && !JB_ROOT_IS_SCALAR(jb)) v.elements = JB_ROOT_COUNT(jb);
-        if (v.elements > spec::kMaxElements) {
+        v.bytes = VARSIZE(jb);
+        if (v.elements > spec::kMaxElements || v.bytes > spec::kMaxDocumentBytes) {
             hide_statement_on_error();
             return v;
         }
-        // The text copy is wiped: it may hold a plaintext password.
-        char* s = guarded([jb]() noexcept { return JsonbToCString(nullptr, &jb->root, VARSIZE(jb)); });
-        v.bytes = strlen(s);
-        std::string_view text(s, v.bytes);
-        if (v.bytes > spec::kMaxDocumentBytes || spec::may_hold_secret(text))
+        v.document = std::make_shared<spec::Reader>();
+        v.document->reserve(v.bytes);
+        read_jsonb(jb, *v.document);
+        if (v.document->may_hold_secret())
             hide_statement_on_error();
         else
             document_clear();
-        if (v.bytes <= spec::kMaxDocumentBytes) v.text = Secret(std::string(text));
-        wipe(s, v.bytes);
     } else if (type == TEXTOID) {
         char* s = guarded([d]() noexcept { return text_to_cstring(DatumGetTextPP(d)); });
         v.text = Secret(std::string(s));

@@ -3,11 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "spec/secret.hpp"
+#include "spec/spec.hpp"
 
 namespace pgsr::pg {
 
@@ -15,11 +16,13 @@ class Arguments {
 public:
     struct Value {
         bool null = true;
-        Secret text;  // text and jsonb arguments (a document may hold a password)
+        Secret text;  // a text argument
         // A jsonb argument: its top-level array's length (0 for another
-        // shape) and its text's size.  Over spec's limits, text is left empty.
+        // shape), its size, and its values, read (none when over spec's
+        // limits: see spec::check_size).
         std::size_t elements = 0;
         std::size_t bytes = 0;
+        std::shared_ptr<spec::Reader> document;
         std::vector<std::optional<std::string>> array;
         std::int64_t int8 = 0;
     };
@@ -27,6 +30,7 @@ public:
 
     bool is_null(std::size_t i) const { return i >= values_.size() || values_[i].null; }
     const Secret& text(std::size_t i) const { return values_.at(i).text; }
+    spec::Reader* document(std::size_t i) const { return values_.at(i).document.get(); }
     const std::vector<std::optional<std::string>>& array(std::size_t i) const { return values_.at(i).array; }
     std::int64_t int8(std::size_t i) const { return values_.at(i).int8; }
     std::size_t elements(std::size_t i) const { return values_.at(i).elements; }

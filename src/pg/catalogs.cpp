@@ -94,7 +94,9 @@ struct RoleData {
     TimestampTz until;
 };
 
-RoleData role_data(HeapTuple tuple) noexcept {
+// A pg_authid row's fields; the tuple is a syscache entry (released here)
+// or, with `desc`, a row of a scan.
+RoleData role_data(HeapTuple tuple, TupleDesc desc = nullptr) noexcept {
     RoleData r{};
     if (!HeapTupleIsValid(tuple)) return r;
     auto* f = (Form_pg_authid)GETSTRUCT(tuple);
@@ -108,9 +110,10 @@ RoleData role_data(HeapTuple tuple) noexcept {
     r.can_login = f->rolcanlogin;
     r.replication = f->rolreplication;
     r.bypassrls = f->rolbypassrls;
-    Datum d = SysCacheGetAttr(AUTHOID, tuple, Anum_pg_authid_rolvaliduntil, &r.until_null);
+    Datum d = desc ? heap_getattr(tuple, Anum_pg_authid_rolvaliduntil, desc, &r.until_null)
+                   : SysCacheGetAttr(AUTHOID, tuple, Anum_pg_authid_rolvaliduntil, &r.until_null);
     if (!r.until_null) r.until = DatumGetTimestampTz(d);
-    ReleaseSysCache(tuple);
+    if (!desc) ReleaseSysCache(tuple);
     return r;
 }
 
@@ -205,6 +208,43 @@ std::optional<Role> role(const std::string& name) {
 
 std::optional<Role> role(Oid oid) {
     return to_role(guarded([oid]() noexcept { return role_data(SearchSysCache1(AUTHOID, ObjectIdGetDatum(oid))); }));
+}
+
+std::optional<std::vector<Role>> all_roles_if_more_than(std::size_t n) {
+    struct Rows {
+        bool read;
+        RoleData* rows;
+        int count;
+    };
+    Rows got = guarded([n]() noexcept {
+        Rows out{false, nullptr, 0};
+        ::Relation rel = table_open(AuthIdRelationId, AccessShareLock);
+        if (static_cast<std::size_t>(RelationGetNumberOfBlocks(rel)) < n) {
+            int size = 0;
+            SysScanDesc sd = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
+            HeapTuple tuple;
+            while (HeapTupleIsValid(tuple = systable_getnext(sd))) {
+                if (out.count == size) {
+                    size = size ? size * 2 : 1024;
+                    out.rows = out.rows ? (RoleData*)repalloc(out.rows, sizeof(RoleData) * size)
+                                        : (RoleData*)palloc(sizeof(RoleData) * size);
+                }
+                out.rows[out.count++] = role_data(tuple, RelationGetDescr(rel));
+            }
+            systable_endscan(sd);
+            out.read = true;
+        }
+        table_close(rel, NoLock);  // kept to the end of the transaction, as a query would
+        return out;
+    });
+    if (!got.read) return std::nullopt;
+    std::vector<Role> out;
+    out.reserve(got.count);
+    for (int i = 0; i < got.count; ++i) out.push_back(*to_role(got.rows[i]));
+    guarded([&got]() noexcept {
+        if (got.rows) pfree(got.rows);
+    });
+    return out;
 }
 
 std::string role_name(Oid oid) {
@@ -411,39 +451,51 @@ std::optional<Namespace> namespace_by_oid(Oid oid) {
         guarded([oid]() noexcept { return namespace_data(SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(oid))); }));
 }
 
-std::optional<Relation> relation(Oid oid) {
-    struct R {
-        bool found;
-        ::Oid nsp, owner;
-        NameData name;
-        char kind, persistence;
-        Acl* acl;
-    };
-    R r = guarded([oid]() noexcept {
-        R out{};
-        HeapTuple t = SearchSysCache1(RELOID, ObjectIdGetDatum(oid));
-        if (!HeapTupleIsValid(t)) return out;
-        auto* f = (Form_pg_class)GETSTRUCT(t);
-        out.found = true;
-        out.nsp = f->relnamespace;
-        out.owner = f->relowner;
-        out.name = f->relname;
-        out.kind = f->relkind;
-        out.persistence = f->relpersistence;
-        out.acl = release_with_acl(RELOID, t, Anum_pg_class_relacl);
-        return out;
-    });
-    if (!r.found) return std::nullopt;
-    return Relation{oid, r.nsp, NameStr(r.name), r.kind, r.persistence, r.owner, explode(r.acl)};
+namespace {
+
+// A pg_class row of the syscache `cache` (RELOID or RELNAMENSP), released.
+struct RelationData {
+    bool found;
+    ::Oid oid, nsp, owner;
+    NameData name;
+    char kind, persistence;
+    Acl* acl;
+};
+
+RelationData relation_data(int cache, HeapTuple t) noexcept {
+    RelationData out{};
+    if (!HeapTupleIsValid(t)) return out;
+    auto* f = (Form_pg_class)GETSTRUCT(t);
+    out.found = true;
+    out.oid = f->oid;
+    out.nsp = f->relnamespace;
+    out.owner = f->relowner;
+    out.name = f->relname;
+    out.kind = f->relkind;
+    out.persistence = f->relpersistence;
+    out.acl = release_with_acl(cache, t, Anum_pg_class_relacl);
+    return out;
 }
 
-std::optional<Oid> relation_oid(Oid namespace_oid, const std::string& name) {
+std::optional<Relation> to_relation(const RelationData& r) {
+    if (!r.found) return std::nullopt;
+    return Relation{r.oid, r.nsp, NameStr(r.name), r.kind, r.persistence, r.owner, explode(r.acl)};
+}
+
+}  // namespace
+
+std::optional<Relation> relation(Oid oid) {
+    return to_relation(guarded([oid]() noexcept {
+        return relation_data(RELOID, SearchSysCache1(RELOID, ObjectIdGetDatum(oid)));
+    }));
+}
+
+std::optional<Relation> relation(Oid namespace_oid, const std::string& name) {
     const char* n = name.c_str();
-    ::Oid oid = guarded([n, namespace_oid]() noexcept {
-        return GetSysCacheOid2(RELNAMENSP, Anum_pg_class_oid, CStringGetDatum(n), ObjectIdGetDatum(namespace_oid));
-    });
-    if (!OidIsValid(oid)) return std::nullopt;
-    return oid;
+    return to_relation(guarded([n, namespace_oid]() noexcept {
+        return relation_data(RELNAMENSP,
+                             SearchSysCache2(RELNAMENSP, CStringGetDatum(n), ObjectIdGetDatum(namespace_oid)));
+    }));
 }
 
 std::vector<ColumnAcl> column_acls(Oid relation) {

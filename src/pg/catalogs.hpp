@@ -43,6 +43,9 @@ struct Role {
 
 std::optional<Role> role(const std::string& name);
 std::optional<Role> role(Oid oid);
+// Every role, from one scan of pg_authid, if it has fewer pages than `n`
+// (cheaper then than n lookups of a cold syscache); nullopt otherwise.
+std::optional<std::vector<Role>> all_roles_if_more_than(std::size_t n);
 // pg_get_userbyid: the name, or "unknown (OID=n)".
 std::string role_name(Oid oid);
 // The stored password (pg_authid.rolpassword), if any.
@@ -132,7 +135,7 @@ struct Relation {
     std::vector<AclPrivilege> acl;
 };
 std::optional<Relation> relation(Oid oid);
-std::optional<Oid> relation_oid(Oid namespace_oid, const std::string& name);
+std::optional<Relation> relation(Oid namespace_oid, const std::string& name);
 
 struct ColumnAcl {
     std::string column;

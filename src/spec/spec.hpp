@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,7 +80,7 @@ using Result = std::variant<T, Error>;
 // per element by the time it is planned), and its valid shapes are shallow
 // (an array of objects of strings, booleans and nulls).
 inline constexpr std::size_t kMaxElements = 10000;
-inline constexpr std::size_t kMaxDocumentBytes = 16 * 1024 * 1024;  // of JSON text
+inline constexpr std::size_t kMaxDocumentBytes = 16 * 1024 * 1024;  // of JSON text, or of a jsonb
 inline constexpr std::size_t kMaxDepth = 32;                        // nested arrays and objects
 
 // The size limits, from what is known before the text is read: the number of
@@ -125,6 +126,46 @@ inline constexpr std::size_t kMaxRoles = 10000;
 // each); the whole text is at most kMaxDocumentBytes and kMaxRoles roles.
 // Roles come back in the order of their names.
 Result<std::vector<RoleDocument>> parse_roles(std::string_view json, std::string_view path = "roles");
+
+// A document already parsed by the server (a jsonb argument), read from
+// its values in document order, with no JSON text in between: each array
+// and object begun, each key, each scalar, and end() for the innermost
+// array or object.  The limits and the secrecy rules are those of a text:
+// grants() and roles() give what parse_grants() and parse_roles() give for
+// the same values written as text (the size limit is checked by the caller,
+// from the value's size: check_size()).  Each call returns false once the
+// reader has stopped at a limit; feed it no more then.
+class Reader {
+public:
+    Reader();
+    ~Reader();
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+
+    // Room for the values of a document of `bytes` bytes, before the first.
+    void reserve(std::size_t bytes);
+
+    bool begin_array();
+    bool begin_object();
+    bool end();
+    bool key(std::string_view key);
+    bool string(std::string_view value);
+    bool boolean(bool value);
+    bool null();
+    bool number();  // its value is never needed
+
+    // As may_hold_secret() for a text, for what was read so far.
+    bool may_hold_secret() const;
+
+    // Once every value was read: the document as a grants document or as a
+    // roles document, or its first error.  Call one, once.
+    Result<Document> grants(std::string_view path = "grants");
+    Result<std::vector<RoleDocument>> roles(std::string_view path = "roles");
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 // The path of one role's grants in a roles document: roles["alice"].
 std::string role_path(std::string_view path, std::string_view role);

@@ -150,7 +150,7 @@ TEST(DocumentLimits, TextOverTheLimitIsRefusedUnread) {
     }
     ASSERT_TRUE(e);
     EXPECT_EQ(e->sqlstate, "54000");
-    EXPECT_EQ(e->message, "grants: too large (16777217 bytes of JSON; at most 16777216)");
+    EXPECT_EQ(e->message, "grants: too large (16777217 bytes; at most 16777216)");
     EXPECT_LT(g_allocated, 1024u);
 }
 
