@@ -10,7 +10,15 @@ DATA = \
 PGFILEDESC = "pg_sync_roles - sync a role's privileges to a declared document"
 
 SPEC_OBJS = src/spec/spec.o src/spec/scan.o src/spec/json_impl.o
-PLAN_OBJS = src/plan/plan.o src/plan/describe.o
+PLAN_OBJS = \
+	src/plan/plan.o \
+	src/plan/acting.o \
+	src/plan/ownership.o \
+	src/plan/intermediates.o \
+	src/plan/privileges.o \
+	src/plan/memberships.o \
+	src/plan/assemble.o \
+	src/plan/describe.o
 CORE_OBJS = $(SPEC_OBJS) $(PLAN_OBJS)
 OBJS = \
 	$(CORE_OBJS) \

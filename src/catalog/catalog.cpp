@@ -496,7 +496,7 @@ void read_relations(Snapshot& snap, const Request& req, std::set<plan::Oid> oids
 }
 
 // What the planner needs to decide whether an intermediate role found in an
-// ACL may be reused (see plan.cpp, intermediate_in_acl).
+// ACL may be reused (see src/plan/intermediates.cpp, intermediate_in_acl).
 void read_intermediates(Snapshot& snap, Roles& roles) {
     std::set<std::string> names;
     auto collect = [&](const std::vector<plan::AclEntry>& acl) {
