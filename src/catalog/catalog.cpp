@@ -24,9 +24,9 @@ namespace {
 
 // The roles a catalog pass looks at, each read once, by oid or by name: 4,000
 // roles of a request name the same few roles thousands of times.  A request
-// naming more roles than pg_authid has pages (sync_many) has every role read
-// in one scan instead (load_all): a cold syscache costs an index descent per
-// role.  A role not found then does not exist: one made by another session
+// naming so many roles that one scan of pg_authid costs less than looking
+// each up (sync_many of thousands) has every role read in that scan instead
+// (load_all): a cold syscache costs an index descent per role.  A role not found then does not exist: one made by another session
 // since is seen by the second pass, after the lock (see Locking, README).
 class Roles {
 public:
@@ -62,10 +62,10 @@ public:
         return n ? *n : "unknown (OID=" + std::to_string(oid) + ")";
     }
 
-    // Reads every role, if there are more than `n` to look up.
+    // Reads every role, if that costs less than looking `n` up.
     void load_all(std::size_t n) {
         if (complete_) return;
-        auto all = cat::all_roles_if_more_than(n);
+        auto all = cat::all_roles_if_cheaper_than(n);
         if (!all) return;
         by_oid_.clear();
         by_name_.clear();

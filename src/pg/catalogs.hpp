@@ -43,9 +43,9 @@ struct Role {
 
 std::optional<Role> role(const std::string& name);
 std::optional<Role> role(Oid oid);
-// Every role, from one scan of pg_authid, if it has fewer pages than `n`
-// (cheaper then than n lookups of a cold syscache); nullopt otherwise.
-std::optional<std::vector<Role>> all_roles_if_more_than(std::size_t n);
+// Every role, from one scan of pg_authid, if that costs less than `n`
+// lookups of a cold syscache (see whole_scan_cheaper); nullopt otherwise.
+std::optional<std::vector<Role>> all_roles_if_cheaper_than(std::size_t n);
 // pg_get_userbyid: the name, or "unknown (OID=n)".
 std::string role_name(Oid oid);
 // The stored password (pg_authid.rolpassword), if any.
