@@ -26,18 +26,17 @@ namespace {
 // roles of a request name the same few roles thousands of times.  A request
 // naming so many roles that one scan of pg_authid costs less than looking
 // each up (sync_many of thousands) has every role read in that scan instead
-// (load_all): a cold syscache costs an index descent per role.  A role not found then does not exist: one made by another session
-// since is seen by the second pass, after the lock (see Locking, README).
+// (load_all): a cold syscache costs an index descent per role.  A name not
+// found then is a role that does not exist (one made by another session
+// since is seen by the second pass, after the lock: see Locking, README);
+// an oid not found, one made since the scan, is looked up.
 class Roles {
 public:
     // nullptr for a role that does not exist.  A role `kept` is one of
     // those each() lists.
     const cat::Role* by_oid(cat::Oid oid, bool kept = false) {
         auto it = by_oid_.find(oid);
-        if (it == by_oid_.end()) {
-            if (complete_) return nullptr;
-            it = add(oid, cat::role(oid));
-        }
+        if (it == by_oid_.end()) it = add(oid, cat::role(oid));
         it->second.kept = it->second.kept || kept;
         return it->second.role ? &*it->second.role : nullptr;
     }
@@ -89,7 +88,9 @@ private:
     };
     std::unordered_map<cat::Oid, Entry>::iterator add(cat::Oid oid, std::optional<cat::Role> r) {
         if (r) by_name_.emplace(r->name, oid);
-        return by_oid_.insert_or_assign(oid, Entry{std::move(r), false}).first;
+        auto it = by_oid_.try_emplace(oid).first;  // a role read again keeps its `kept`
+        it->second.role = std::move(r);
+        return it;
     }
 
     std::unordered_map<cat::Oid, Entry> by_oid_;

@@ -103,9 +103,15 @@ Arguments::Value convert(FunctionCallInfo fcinfo, int i) {
             hide_statement_on_error();
             return v;
         }
-        v.document = std::make_shared<spec::Reader>();
-        v.document->reserve(v.bytes);
-        read_jsonb(jb, *v.document);
+        // Reading it can fail (out of memory): the statement is hidden then.
+        try {
+            v.document = std::make_shared<spec::Reader>();
+            v.document->reserve(v.bytes);
+            read_jsonb(jb, *v.document);
+        } catch (...) {
+            hide_statement_on_error();
+            throw;
+        }
         if (v.document->may_hold_secret())
             hide_statement_on_error();
         else

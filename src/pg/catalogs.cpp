@@ -90,11 +90,11 @@ std::vector<AclPrivilege> explode(const Acl* acl) {
 // name, 21,000 a member's pg_auth_members rows, 900-1,800 a row scanned):
 // taken as 8.  The rows are estimated as the planner does: the catalog's
 // pages now, at the density its statistics last saw (50 rows a page
-// without statistics).
+// without statistics, or when they saw no row).
 bool whole_scan_cheaper(::Relation rel, std::size_t lookups) noexcept {
     double pages = RelationGetNumberOfBlocks(rel);
     double density = 50;
-    if (rel->rd_rel->relpages > 0 && rel->rd_rel->reltuples >= 0)
+    if (rel->rd_rel->relpages > 0 && rel->rd_rel->reltuples > 0)
         density = rel->rd_rel->reltuples / rel->rd_rel->relpages;
     return pages * density < 8.0 * static_cast<double>(lookups);
 }

@@ -472,6 +472,10 @@ Result<Document> parse_grants(std::string_view text, std::string_view path) {
 // are kept flat (Node); `open` holds the arrays and objects begun and not
 // yet ended.  Nothing is copied: the strings stay where the caller has them.
 struct Reader::Impl {
+    // At most this many values (80 MB of them): a jsonb of 16 MB can hold
+    // four million nulls, which no document needs.
+    static constexpr std::size_t kMaxValues = kMaxDocumentBytes / 8;
+
     std::vector<Node> nodes;
     std::vector<std::uint32_t> open;
     std::string_view key;  // of the next value, in an object
@@ -480,6 +484,13 @@ struct Reader::Impl {
     bool scanning = true;  // until the Scanner stops
     bool stopped = false;  // at a limit: nothing more is read
     bool too_deep = false;
+    bool too_many = false;  // values
+
+    bool room() {
+        if (nodes.size() < kMaxValues) return true;
+        too_many = stopped = true;
+        return false;
+    }
 
     // Whether to go on, once the Scanner has seen the value: a document it
     // stopped reading may hold a secret; past its element limit nothing more
@@ -514,6 +525,7 @@ struct Reader::Impl {
             too_deep = stopped = true;
             return false;
         }
+        if (!room()) return false;
         add(object ? Node::Type::object : Node::Type::array);
         open.push_back(static_cast<std::uint32_t>(nodes.size() - 1));
         return true;
@@ -531,20 +543,28 @@ struct Reader::Impl {
     Node* scalar(Node::Type type, Scan scan) {
         if (stopped) return nullptr;
         if (scanning && !scanned(scan())) return nullptr;
+        if (!room()) return nullptr;
         return &add(type);
     }
     bool complete() const { return !stopped && open.empty() && !nodes.empty(); }
+    std::optional<Error> too_large(std::string_view path) const {
+        if (!too_many) return std::nullopt;
+        return Error{"54000", std::string(path) + ": too large (more than " + std::to_string(kMaxValues) + " values)"};
+    }
+    // Once read: the values are no longer needed.
+    void release() { std::vector<Node>().swap(nodes); }
 };
 
 Reader::Reader() : impl_(std::make_unique<Impl>()) {}
 Reader::~Reader() = default;
 
-// A value of a document takes 8 bytes of its jsonb or more (its entry, and
-// its key's entry and text in an object, or a string's text), but for a
-// bare null or boolean (4): room for all, or for half of an array of nulls
-// (the vector then grows once).  40 bytes a value, 80 MB for the largest
-// document: reserved, and touched only as it is used.
-void Reader::reserve(std::size_t bytes) { impl_->nodes.reserve(std::min(bytes, kMaxDocumentBytes) / 8 + 1); }
+// An element of a document takes 14 to 20 bytes of its jsonb a value (its
+// entry; its key's entry and text in an object; a string's text): room for
+// a document's values, reserved (40 bytes each) and touched only as used.
+// Another shape makes the vector grow.
+void Reader::reserve(std::size_t bytes) {
+    impl_->nodes.reserve(std::min(bytes / 16 + 1, Impl::kMaxValues));
+}
 
 bool Reader::begin_array() { return impl_->begin(false); }
 bool Reader::begin_object() { return impl_->begin(true); }
@@ -604,12 +624,16 @@ Result<Document> Reader::grants(std::string_view path) {
         case detail::Scanner::Stop::none:
             break;
     }
+    if (auto e = r.too_large(path)) return *e;
     if (!r.complete()) return Error{"22023", std::string(path) + ": incomplete document"};
+    Result<Document> out = Error{};
     try {
-        return read_document(Nodes(r.nodes), 0, path);
+        out = read_document(Nodes(r.nodes), 0, path);
     } catch (const Invalid& e) {
-        return e.error;
+        out = e.error;
     }
+    r.release();
+    return out;
 }
 
 Result<std::vector<RoleDocument>> Reader::roles(std::string_view path) {
@@ -618,8 +642,11 @@ Result<std::vector<RoleDocument>> Reader::roles(std::string_view path) {
     // Over the elements of a top-level array: not a roles document.
     if (r.scanner.stop() == detail::Scanner::Stop::elements)
         return Error{"22023", std::string(path) + ": expected a JSON object of role names and their grants"};
+    if (auto e = r.too_large(path)) return *e;
     if (!r.complete()) return Error{"22023", std::string(path) + ": incomplete document"};
-    return read_roles(Nodes(r.nodes), 0, path);
+    auto out = read_roles(Nodes(r.nodes), 0, path);
+    r.release();
+    return out;
 }
 
 }  // namespace pgsr::spec

@@ -133,8 +133,10 @@ Result<std::vector<RoleDocument>> parse_roles(std::string_view json, std::string
 // array or object.  The limits and the secrecy rules are those of a text:
 // grants() and roles() give what parse_grants() and parse_roles() give for
 // the same values written as text (the size limit is checked by the caller,
-// from the value's size: check_size()).  Each call returns false once the
-// reader has stopped at a limit; feed it no more then.
+// from the value's size: check_size()); and a document of more than
+// 2,097,152 values is too large (54000), however few its elements.  Each
+// call returns false once the reader has stopped at a limit; feed it no
+// more then.
 class Reader {
 public:
     Reader();

@@ -189,6 +189,23 @@ TEST(Reader, StopsAtTheFirstExcess) {
     EXPECT_EQ(std::get<Error>(w).sqlstate, "54000");
 }
 
+// However few its elements, a document of more values than any needs (a
+// jsonb of 16 MB holds four million nulls, 40 bytes each once read) is
+// refused, and what was read is not kept.
+TEST(Reader, TooManyValuesAreRefused) {
+    Reader reader;
+    ASSERT_TRUE(reader.begin_array());
+    ASSERT_TRUE(reader.begin_array());
+    std::size_t n = 2;
+    while (n < 5000000 && reader.null()) ++n;
+    EXPECT_EQ(n, pgsr::spec::kMaxDocumentBytes / 8);
+    EXPECT_TRUE(reader.may_hold_secret());
+    auto r = reader.grants("grants");
+    ASSERT_TRUE(std::holds_alternative<Error>(r));
+    EXPECT_EQ(std::get<Error>(r).sqlstate, "54000");
+    EXPECT_EQ(std::get<Error>(r).message, "grants: too large (more than 2097152 values)");
+}
+
 // Values given out of order (a key outside an object, an end with nothing
 // open, or no value at all) are refused, and the document is not read.
 TEST(Reader, MisuseIsRefused) {
