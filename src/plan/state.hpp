@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "spec/secret.hpp"
@@ -180,7 +181,9 @@ struct Snapshot {
     ServerRules server;
     Caller caller;
     Oid database_oid = 0;
-    std::map<std::string, RoleState> roles;  // every existing role the request names
+    // Every existing role the request names (looked up by name thousands of
+    // times in a large request; never walked in order).
+    std::unordered_map<std::string, RoleState> roles;
     std::map<std::string, Database> databases;
     std::map<std::string, Schema> schemas;
     std::map<Oid, Relation> relations;
