@@ -44,6 +44,9 @@
 # directories under BENCH_DIR (default /tmp/pgsr-bench): the installed
 # extension is left alone.  Without BENCH_BASELINE the build of this tree is
 # measured alone.  BENCH_REUSE=1 reuses the builds of the last run.
+#
+# BENCH_KEEP=DIR keeps the data directory of the last scale's cluster (this
+# tree's, stopped) in DIR, for test/bench/instructions.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -405,5 +408,14 @@ for scale in $SCALES; do
     done
     printf '  %-34s %12s%s\n' "first sync / hand-written SQL" "" "$line"
     [ "$scale" = "${SCALES##* }" ] && extra_cases current "$roles" "$tables"
-    for c in "${BUILDS[@]}"; do cluster_stop "$c"; rm -rf "${C_DIR[$c]}"; unset "C_DIR[$c]"; done
+    for c in "${BUILDS[@]}"; do
+        cluster_stop "$c"
+        if [ -n "${BENCH_KEEP:-}" ] && [ "$c" = current ] && [ "$scale" = "${SCALES##* }" ]; then
+            rm -rf "$BENCH_KEEP"; mkdir -p "$(dirname "$BENCH_KEEP")"
+            mv "${C_DIR[$c]}/data" "$BENCH_KEEP"
+            rm -f "$BENCH_KEEP/postgresql.auto.conf"
+            echo "kept: $BENCH_KEEP"
+        fi
+        rm -rf "${C_DIR[$c]}"; unset "C_DIR[$c]"
+    done
 done
