@@ -218,12 +218,26 @@ def ownership(rng, st):
     return hand("ownership", f"ALTER {ALTER_KEYWORD[rel.kind]} {qrel(rel.key)} OWNER TO {qi(new)}")
 
 
+# The password the hand change "login" gives (runner.py follows it).
+HAND_PASSWORD = "model secret"
+
+
 def login(rng, st):
     t = qi(rng.choice(TARGETS))
     what = rng.choice(["LOGIN", "NOLOGIN", "LOGIN VALID UNTIL '2035-01-01 00:00:00+00'", "VALID UNTIL 'infinity'",
-                       "LOGIN PASSWORD 'model secret'", "NOLOGIN PASSWORD 'model secret'",
+                       f"LOGIN PASSWORD {ql(HAND_PASSWORD)}", f"NOLOGIN PASSWORD {ql(HAND_PASSWORD)}",
                        "VALID UNTIL '2030-12-31 00:00:00+08'"])
     return hand("login", f"ALTER ROLE {t} {what}")
+
+
+def inherit(rng, st):
+    """A synced role made NOINHERIT, or INHERIT again, by the caller (on 15
+    CREATEROLE may; from 16 on its ADMIN OPTION on the role does)."""
+    targets = [t for t in TARGETS if t in st.roles]
+    if not targets:
+        return None
+    t = rng.choice(targets)
+    return as_caller("inherit", f"ALTER ROLE {qi(t)} {'NOINHERIT' if st.roles[t].inherit else 'INHERIT'}")
 
 
 def create(rng, st):
@@ -435,6 +449,7 @@ KINDS = {
     "membership": (membership, 3),
     "ownership": (ownership, 4),
     "login": (login, 2),
+    "inherit": (inherit, 3),
     "create": (create, 4),
     "drop": (drop, 2),
     "rename": (rename, 2),

@@ -6,6 +6,9 @@ from universe import DB, OTHER_DB, MISSING_DB, GROUPS, CALLER, MISSING_SCHEMAS
 # Patterns for table_regex: PostgreSQL regular expressions, matched with ~.
 REGEXES = ["^t", "^o", ".*", "1$", "^Mixed", '"', " ", "^v", "_", "^(o1|o2)_", "x$", "^new"]
 VALID_UNTIL = ["2030-12-31", "2031-06-01 12:00:00+02", "2030-12-31 00:00:00+08", "2029-02-28T23:59:59Z"]
+# Plaintext passwords documents may declare (doc:password).  The hand change
+# "login" sets another one, changes.HAND_PASSWORD.
+PASSWORDS = ["model pw one", "model-pw-2", "Model_Pw_3"]
 
 
 def gen_document(rng, state, opts, previous=None):
@@ -47,9 +50,12 @@ def _add_element(rng, state, opts, doc):
         elif r < 0.6:
             g["valid_until"] = None
         # A declared password is set again on every sync by a caller that
-        # cannot read pg_authid: only null keeps plan empty.
-        if rng.random() < 0.3:
+        # cannot read pg_authid (plan_empty allows that one statement).
+        r = rng.random()
+        if r < 0.3:
             g["password"] = None
+        elif r < 0.6 and "password" in opts.gen:
+            g["password"] = rng.choice(PASSWORDS)
         doc.append(g)
     elif kind == "database_connect":
         doc.append({"type": kind, "database": rng.choice([DB, DB, OTHER_DB, MISSING_DB])})
@@ -88,6 +94,13 @@ def _add_element(rng, state, opts, doc):
         else:
             s, t = rng.choice(schemas), "no_such_table"
         doc.append({"type": kind, "schema": s, "table": t})
+
+
+def direct_only(doc):
+    """The document a DBA would write for a NOINHERIT role on 15: every
+    privilege "direct", no database_connect (it has no direct form)."""
+    return [dict(g, direct=True) if g["type"] in ("schema_usage", "schema_create", "table_select") else g
+            for g in doc if g["type"] != "database_connect"]
 
 
 def gen_preserve(rng, state):

@@ -30,7 +30,7 @@ KIND_NAME = {"r": "table", "p": "partitioned table", "v": "view", "m": "material
 SEQUENCES_KEPT = False
 
 CHECKS = ["sync_ok", "access", "memberships", "ownership", "login", "plan_empty", "bystanders",
-          "caller_memberships", "recipient", "fresh"]
+          "caller_memberships", "recipient", "fresh", "password"]
 
 
 def normalize(message):
@@ -69,10 +69,13 @@ class Model:
     def __init__(self, role, decl, preserve, before, after):
         self.role, self.decl, self.preserve, self.before, self.after = role, decl, set(preserve), before, after
         self.direct = dict(after.roles[role].member_of) if role in after.roles else {}
+        # The memberships whose privileges it uses (NOINHERIT: none on 15;
+        # from 16 on, per membership).
+        self.inherits = after.roles[role].inherits if role in after.roles else set()
         self.needs = self._needs()
         self.fit = {m: [n for n in self.needs if fit_intermediate(after, m, *n)] for m in self.direct}
-        self.sources = [m for m in self.direct
-                        if m in decl.groups or self.fit[m] or foreign_intermediate(after, m)] + ["public"]
+        self.sources = [m for m in self.direct if m in self.inherits
+                        and (m in decl.groups or self.fit[m] or foreign_intermediate(after, m))] + ["public"]
 
     def _needs(self):
         """(kind, object, privilege) the role must get through an intermediate
@@ -144,6 +147,50 @@ class Model:
         return any(a.grantee == self.role and a.privilege == "CONNECT" for a in self.after.databases[obj][2])
 
 
+# ----------------------------------------------------- refusals up front
+
+def owns_after(state, role, decl, preserve, key):
+    """Whether `role` owns a relation after its sync (from the state before
+    it): it declares it, keeps it (in a preserved schema, or a stand-alone
+    sequence), or owns its table (a column-owned sequence)."""
+    rel = state.relations[key]
+    if rel.linked_to and rel.linked_to in state.relations:
+        return owns_after(state, role, decl, preserve, rel.linked_to)
+    kept = rel.schema in preserve or (SEQUENCES_KEPT and rel.kind == "S")
+    return key in decl.own_tables or (rel.owner == role and kept)
+
+
+def needs_intermediate(state, role, doc, preserve, g):
+    """Whether element `g` of `doc` has sync make `role` a member of an
+    intermediate role (from the state before the sync): database_connect
+    of an existing database; a schema or table privilege declared without
+    "direct" on an existing object the role does not own after the sync."""
+    from docs import Declared
+    decl = Declared(doc, state)
+    if g["type"] == "database_connect":
+        return g["database"] in state.databases
+    if g.get("direct", False):
+        return False
+    if g["type"] in ("schema_usage", "schema_create"):
+        return g["schema"] in state.schemas and g["schema"] not in decl.own_schemas
+    if g["type"] == "table_select":
+        return any(not owns_after(state, role, decl, preserve, k) for k in Declared([g], state).select)
+    return False
+
+
+def noinherit_refusal(message, doc, role, state, preserve, inherit):
+    """Whether an error message is the refusal the README documents for a
+    NOINHERIT role on 15 (it would get nothing from an intermediate role):
+    for the element it names, one that needs an intermediate role."""
+    m = re.match(r"^grants\[(\d+)\]: ", message)
+    if inherit or state.role_options or not m or int(m.group(1)) >= len(doc):
+        return False
+    g = doc[int(m.group(1))]
+    want = (f'{m.group(0)}role "{role}" is NOINHERIT, so the privileges of intermediate roles would not apply '
+            f'to it' + ("" if g["type"] == "database_connect" else '; declare it "direct": true'))
+    return message == want and needs_intermediate(state, role, doc, preserve, g)
+
+
 # ------------------------------------------------------------------ checks
 
 def privilege_class(p):
@@ -181,11 +228,22 @@ def check_memberships(m):
     for g in sorted(m.decl.groups):
         if g not in m.direct:
             out.append(("declared membership missing", f"{m.role} is not a member of {g}"))
+    role = m.after.roles.get(m.role)
+    if m.needs and role and not role.inherit and not m.after.role_options:
+        # On 15 a NOINHERIT role would get nothing from them: refused up front.
+        need = sorted(m.needs, key=str)[0]
+        out.append((f"NOINHERIT role not refused {need[2]} on {coarse(need[0])} through an intermediate role",
+                    f"{m.role} is NOINHERIT and the document gives it {need[2]} on {show(need[0], need[1])} "
+                    f"without \"direct\""))
     for need in sorted(m.needs, key=str):
         n = sum(1 for g in m.direct if need in m.fit[g])
         if n != 1:
             out.append((f"{'no' if n == 0 else 'several'} intermediate role for {need[2]} on {coarse(need[0])}",
                         f"{m.role} is a member of {n} fit intermediate roles for {need[2]} on {show(need[0], need[1])}"))
+        elif m.after.role_options and not any(need in m.fit[g] and g in m.inherits for g in m.direct):
+            out.append((f"intermediate role for {need[2]} on {coarse(need[0])} without INHERIT",
+                        f"{m.role}'s membership of the intermediate role for {need[2]} on {show(need[0], need[1])} "
+                        f"has no INHERIT"))
     old = m.before.roles.get(m.role)
     for g in sorted(old.member_of if old else ()):
         if foreign_intermediate(m.before, g) and foreign_intermediate(m.after, g) and g not in m.direct:
@@ -245,9 +303,20 @@ SHAPE_WORDS = {"GRANT", "REVOKE", "ON", "TABLE", "SEQUENCE", "SCHEMA", "DATABASE
                "NULL", "OPTION", "ADMIN", "FOR", "COMMENT", "VIEW", "MATERIALIZED", "…"}
 
 
-def check_plan_empty(rows):
-    """plan's rows after a sync: none.  The kind names the first statement
-    that is not the caller borrowing a role for the call."""
+def password_row(role):
+    """The one statement plan has after a sync that declared a password (the
+    caller cannot read pg_authid, so it sets it again; README, login)."""
+    name = re.escape(role) + "|" + re.escape('"' + role.replace('"', '""') + '"')
+    return re.compile(r"^ALTER ROLE (%s) WITH LOGIN PASSWORD '<redacted>' VALID UNTIL '[^']*'$" % name)
+
+
+def check_plan_empty(rows, role, password):
+    """plan's rows after a sync: none (but the password set again, where the
+    document declares one).  The kind names the first statement that is not
+    the caller borrowing a role for the call."""
+    if password is not None:
+        again = password_row(role)
+        rows = [r for r in rows if not (r[1] == "alter_role" and again.match(r[2]))]
     if not rows:
         return []
     borrow = re.compile(r"^(GRANT .* TO|REVOKE .* FROM) %s$" % re.escape(CALLER))
@@ -344,12 +413,20 @@ def check_fresh(role, preserve, before_t, t_state, f_state, fresh):
             out.add((kind, obj, p))
         return out
     t, f = comparable(t_state, role), comparable(f_state, fresh)
+    # From 16 on INHERIT is per membership, set when it is granted (a declared
+    # membership with PostgreSQL's default: the member's INHERIT then): where
+    # the old and the fresh role's memberships of a role differ in it, what
+    # that role has is not compared.
+    tr, fr = t_state.roles[role], f_state.roles[fresh]
+    for g in tr.member_of.keys() & fr.member_of.keys() if t_state.role_options else ():
+        if (g in tr.inherits) != (g in fr.inherits):
+            t -= t_state.access.get(g, set())
+            f -= t_state.access.get(g, set())
     out = []
     for kind, obj, p in sorted(t ^ f, key=str):
         who = role if (kind, obj, p) in t else fresh
         k = "a membership" if kind == "member" else f"{privilege_class(p)} on {coarse(kind)}"
         out.append((f"only the {'old' if who == role else 'fresh'} role has {k}", f"only {who} has {p} on {show(kind, obj)}"))
-    tr, fr = t_state.roles[role], f_state.roles[fresh]
 
     def login(r):   # NULL and infinity both mean forever; NOLOGIN has no validity
         return (r.login, (math.inf if r.valid_until is None else r.valid_until) if r.login else None)

@@ -20,7 +20,7 @@ import time
 
 import changes
 import expect
-from docs import gen_document, gen_preserve
+from docs import gen_document, gen_preserve, direct_only
 from observe import read_state
 from runner import Server, Stats, run_hand, run_sync
 from shrink import shrink
@@ -29,6 +29,7 @@ from universe import TARGETS, DB, CALLER, SETUP_CLUSTER, SETUP_DB, SETUP_EXTENSI
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # doc:member_of_caller  documents may declare the caller as a role_membership
+# doc:password  documents may declare a plaintext password in login
 # state:owner_without_usage  states may arise where the role a statement
 #     must act as (the caller, or an owner whose rights it borrows) has no
 #     USAGE on the object's schema (issue 10, fault 1).  When off, the caller
@@ -42,7 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #     GRANT OPTION, and passed_on); off, they never do (other_grantor's
 #     grantor still holds one: it needs it to grant).
 SWITCHES = ([f"check:{c}" for c in expect.CHECKS] + [f"change:{c}" for c in changes.KINDS]
-            + ["doc:member_of_caller", "state:owner_without_usage", "state:grantor_without_usage",
+            + ["doc:member_of_caller", "doc:password", "state:owner_without_usage", "state:grantor_without_usage",
                "state:grant_options"])
 
 
@@ -66,9 +67,10 @@ class Options:
         self.gen = {s.split(":", 1)[1] for s in on if s.startswith(("doc:", "state:"))}
 
 
-def gen_steps(rng, st, opts, memory, fresh_rate):
+def gen_steps(rng, st, opts, memory, fresh_rate, password_rate):
     """The next steps: a hand change (about half the time) or a sync of a
-    random role, with a new document or a change of its last one."""
+    random role, with a new document or a change of its last one (for a
+    NOINHERIT role on 15, mostly one it accepts)."""
     if opts.changes and rng.random() >= 0.45:
         step = changes.gen_change(rng, st, opts.changes, "grant_options" in opts.gen)
         if step:
@@ -76,9 +78,13 @@ def gen_steps(rng, st, opts, memory, fresh_rate):
     role = rng.choice(TARGETS)
     prev = memory.get(role)
     doc = gen_document(rng, st, opts, prev[0] if prev else None)
+    if role in st.roles and not st.roles[role].inherit and not st.role_options and rng.random() < 0.7:
+        doc = direct_only(doc)
     preserve = prev[1] if prev and rng.random() < 0.7 else gen_preserve(rng, st)
     memory[role] = (doc, preserve)
     sync = {"op": "sync", "role": role, "doc": doc, "preserve": preserve, "fresh": rng.random() < fresh_rate}
+    if "password" in opts.checks:
+        sync["password_check"] = rng.random() < password_rate
     before = []
     if "owner_without_usage" not in opts.gen:
         before.append(changes.caller_usage_workaround())
@@ -175,7 +181,7 @@ def cmd_run(args):
                     break
                 with server.su.cursor() as cur:
                     st = read_state(cur)
-                new_steps = gen_steps(rng, st, opts, memory, args.fresh_rate)
+                new_steps = gen_steps(rng, st, opts, memory, args.fresh_rate, args.password_rate)
                 steps += new_steps
                 for step in new_steps[:-1]:
                     log(step, None, run_hand(server, step))
@@ -230,6 +236,8 @@ def cmd_run(args):
     print(f"\nmodel: {episode} episodes, {syncs} syncs ({syncs * 60 / max(elapsed, 1):.0f}/min), "
           f"{stats.checks_passed + stats.checks_failed} checks, {stats.hand_steps} hand changes "
           f"({stats.hand_skipped} did not apply), {stats.sync_seconds:.1f}s in sync calls, {elapsed:.0f}s")
+    print(f"model: {stats.noinherit_syncs} checked syncs of a NOINHERIT role, {stats.refused} documented "
+          f"refusals, {stats.logins} password logins tried")
     if seen:
         print("model: failure kinds (signature: syncs failing it, replay):")
         for sig, (n, path) in sorted(seen.items()):
@@ -290,6 +298,8 @@ def main():
     r.add_argument("--shrink-seconds", type=float, default=float(env("MODEL_SHRINK_SECONDS", 90)))
     r.add_argument("--shrink-total", type=float, default=float(env("MODEL_SHRINK_TOTAL", 300)))
     r.add_argument("--fresh-rate", type=float, default=float(env("MODEL_FRESH_RATE", 0.15)))
+    r.add_argument("--password-rate", type=float, default=float(env("MODEL_PASSWORD_RATE", 0.3)),
+                   help="share of the syncs after which the password check logs in")
     r.add_argument("--episode", type=int, default=int(env("MODEL_EPISODE", 0)), help="first episode")
     r.add_argument("--episodes", type=int, default=0, help="stop after this many episodes")
     r.add_argument("--sequences", choices=["given-back", "kept"], default=env("MODEL_SEQUENCES", "kept"),

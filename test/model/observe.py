@@ -64,6 +64,10 @@ class Role:
     references_here: int      # pg_shdepend rows in this database only
     member_of: dict = field(default_factory=dict)   # role -> admin option
     password_null: bool = None
+    # The roles of member_of whose privileges it uses: on 15 all of them if
+    # it is INHERIT, none if NOINHERIT; from 16 on those whose membership
+    # has INHERIT (on some row), whatever its rolinherit.
+    inherits: set = field(default_factory=set)
 
 
 @dataclass
@@ -75,6 +79,12 @@ class State:
     roles: dict               # name -> Role (mdl_ and _pgsr_ roles)
     access: dict = field(default_factory=dict)      # role -> set of grants
     regex: dict = field(default_factory=dict)       # (schema, pattern) -> set of names
+    version: int = 0                                # server_version_num
+
+    @property
+    def role_options(self):
+        """From 16 on a membership has its own INHERIT (and SET) option."""
+        return self.version >= 160000
 
     def rel_by_oid(self, oid):
         for r in self.relations.values():
@@ -159,21 +169,27 @@ def read_state(cur, superuser=True):
     # From 16 on CREATE ROLE gives its creator ADMIN OPTION on the new role,
     # with neither INHERIT nor SET: the caller's row of that kind is what
     # PostgreSQL does for every CREATE ROLE by hand, and is not observed.
-    cur.execute("SELECT current_setting('server_version_num')::int >= 160000")
+    cur.execute("SELECT current_setting('server_version_num')::int")
+    version = cur.fetchone()[0]
+    options = version >= 160000
     creator_rows = ("AND NOT (m.rolname = %(caller)s AND a.admin_option AND NOT a.inherit_option"
-                    " AND NOT a.set_option)" if cur.fetchone()[0] else "")
-    cur.execute("""
-        SELECT m.rolname::text, g.rolname::text, a.admin_option
+                    " AND NOT a.set_option)" if options else "")
+    # Whether the member uses the role's privileges (has_*_privilege follows the same).
+    inherit = "a.inherit_option" if options else "m.rolinherit"
+    cur.execute(f"""
+        SELECT m.rolname::text, g.rolname::text, a.admin_option, {inherit}
           FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member JOIN pg_roles g ON g.oid = a.roleid
          WHERE (m.rolname LIKE 'mdl\\_%%' OR m.rolname LIKE '\\_pgsr\\_%%') """ + creator_rows,
                 {"caller": CALLER})
-    for member, group, admin in cur.fetchall():
+    for member, group, admin, inherits in cur.fetchall():
         roles[member].member_of[group] = admin
+        if inherits:
+            roles[member].inherits.add(group)
     if superuser:
         cur.execute("SELECT rolname::text, rolpassword IS NULL FROM pg_authid WHERE rolname LIKE 'mdl\\_%'")
         for name, null in cur.fetchall():
             roles[name].password_null = null
-    return State(db_oid, databases, schemas, relations, roles)
+    return State(db_oid, databases, schemas, relations, roles, version=version)
 
 
 def read_access(cur, state, roles):

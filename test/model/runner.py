@@ -3,6 +3,7 @@ syncs and checks each sync against the model."""
 
 import json
 import math
+import os
 import re
 import time
 
@@ -10,6 +11,7 @@ import psycopg2
 import psycopg2.extensions
 
 import expect
+from changes import HAND_PASSWORD
 from docs import Declared, regex_pairs
 from expect import Model
 from observe import read_state, read_access, read_regex
@@ -40,6 +42,9 @@ class Server:
         self.maintenance_db = maintenance_db
         self.su_main = self._connect(maintenance_db)
         self.su = self.other = self.caller = None
+        # role -> the password it was last given (by a sync that declared
+        # one, or by hand); forgotten when a sync removes its login.
+        self.passwords = {}
         # One run at a time per cluster: a reset drops what another run uses.
         with self.su_main.cursor() as cur:
             cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
@@ -94,6 +99,7 @@ class Server:
                 cur.execute(sql)
             cur.execute("SET TimeZone = 'UTC'")
         self.caller = self._connect(DB, CALLER)
+        self.passwords = {}
 
     def teardown(self):
         self.close_db_connections()
@@ -109,6 +115,12 @@ class Stats:
         self.checks_passed = self.checks_failed = 0
         self.sync_seconds = 0.0
         self.hand_steps = self.hand_skipped = 0
+        # Checked syncs of a NOINHERIT role, documented refusals, password logins tried.
+        self.noinherit_syncs = self.refused = self.logins = 0
+
+
+# A hand change giving a synced role a password (changes.login).
+_SETS_PASSWORD = re.compile(r"""^ALTER ROLE "((?:[^"]|"")*)" .*PASSWORD '((?:[^']|'')*)'$""")
 
 
 def run_hand(server, step):
@@ -126,6 +138,10 @@ def run_hand(server, step):
             for sql in step["sql"]:
                 cur.execute(sql)
         conn.commit()
+        for sql in step["sql"]:
+            m = _SETS_PASSWORD.match(sql)
+            if m:
+                server.passwords[m.group(1).replace('""', '"')] = m.group(2).replace("''", "'")
         return None
     except psycopg2.Error as e:
         conn.rollback()
@@ -188,6 +204,20 @@ def refused_member_of_caller(error, doc, role, st):
     return (declares and needed == role) or needed in _members_of_caller(st)
 
 
+def documented_refusal(error, step, role, st, inherit=None):
+    """A refusal up front the documentation describes, for `role` synced
+    with the step's document from state `st`: a member of the caller (above),
+    or on 15 a NOINHERIT role (`inherit` False, or the role is NOINHERIT in
+    `st`) given a privilege through an intermediate role."""
+    doc = step["doc"]
+    if refused_member_of_caller(error, doc, role, st):
+        return True
+    if inherit is None:
+        inherit = st.roles[role].inherit if role in st.roles else True
+    return error.pgcode == "22023" and expect.noinherit_refusal(
+        error.diag.message_primary or "", doc, role, st, set(step.get("preserve", [])), inherit)
+
+
 def run_sync(server, step, checks, stats=None, log=None):
     """Runs one sync; with `checks`, checks it against the model and
     returns the failures (without, returns [] whatever happens)."""
@@ -211,12 +241,22 @@ def run_sync(server, step, checks, stats=None, log=None):
             stats.sync_seconds += time.monotonic() - t0
     if log:
         log(step, rows, error)
+    known = server.passwords.get(role)
+    if error is None and login is None:
+        server.passwords.pop(role, None)      # NOLOGIN PASSWORD NULL (or NOLOGIN already)
+    elif error is None and login.get("password") is not None:
+        server.passwords[role] = login["password"]
     if not checks:
         return []
     on = [c for c in expect.CHECKS if c in checks]
     failures = []
+    if stats and role in before.roles and not before.roles[role].inherit:
+        stats.noinherit_syncs += 1
     if error is not None:
-        if "sync_ok" in checks and not refused_member_of_caller(error, doc, role, before):
+        if documented_refusal(error, step, role, before):
+            if stats:
+                stats.refused += 1
+        elif "sync_ok" in checks:
             failures.append(Failure("sync_ok", f"{error.pgcode}: {expect.normalize(error.pgerror or str(error))}",
                                     (error.pgerror or str(error)).strip()))
         _count(stats, ["sync_ok"] if "sync_ok" in checks else [], failures)
@@ -233,10 +273,11 @@ def run_sync(server, step, checks, stats=None, log=None):
         results["ownership"] = expect.check_ownership(m)
     if "login" in on:
         results["login"] = expect.check_login(m, valid_until)
+    plan_rows = []
     if "plan_empty" in on:
         with server.caller.cursor() as cur:
-            rows = call_sync(cur, "plan", step)
-        results["plan_empty"] = expect.check_plan_empty(rows)
+            plan_rows = call_sync(cur, "plan", step)
+        results["plan_empty"] = expect.check_plan_empty(plan_rows, role, login.get("password") if login else None)
     if "bystanders" in on:
         results["bystanders"] = expect.check_bystanders(role, bystanders, before, after)
     if "caller_memberships" in on:
@@ -247,6 +288,9 @@ def run_sync(server, step, checks, stats=None, log=None):
         results["recipient"] = expect.check_recipient(role, before, after)
     if "fresh" in on and step.get("fresh"):
         results["fresh"] = fresh(server, step, after)
+    if "password" in on:
+        results["password"] = check_password(role, login, known, valid_until, rows + plan_rows,
+                                             step.get("password_check"), stats)
     if "sync_ok" in on:
         results["sync_ok"] = []
     for check, found in results.items():
@@ -273,12 +317,17 @@ def fresh(server, step, after):
     back: its access against the synced role's."""
     conn = server.caller
     conn.autocommit = False
+    # A NOINHERIT role is made by hand (sync makes INHERIT roles): the fresh
+    # role is made so too.
+    inherit = after.roles[step["role"]].inherit
     try:
         with conn.cursor() as cur:
+            if not inherit:
+                cur.execute(f"CREATE ROLE {FRESH} NOINHERIT")
             try:
                 call_sync(cur, "sync", step, role=FRESH)
             except psycopg2.Error as e:
-                if refused_member_of_caller(e, step["doc"], FRESH, after):
+                if documented_refusal(e, step, FRESH, after, inherit):
                     return []
                 return [(f"fresh sync failed: {e.pgcode}: {expect.normalize(e.pgerror or str(e))}",
                          (e.pgerror or str(e)).strip())]
@@ -288,6 +337,68 @@ def fresh(server, step, after):
         conn.rollback()
         conn.autocommit = True
     return expect.check_fresh(step["role"], set(step.get("preserve", [])), None, after, f_state, FRESH)
+
+
+# Where roles log in with a password (scripts/cluster.sh: scram-sha-256 on
+# 127.0.0.1, the port of the Unix socket).
+TCP_HOST = os.environ.get("MODEL_TCP_HOST", "127.0.0.1")
+REFUSED = ("password authentication failed for user", "is not permitted to log in")
+
+
+def try_login(role, password):
+    """A real login over TCP, to the maintenance database (PUBLIC may
+    connect there): None if the role logs in as itself, else the error."""
+    try:
+        conn = psycopg2.connect(host=TCP_HOST, port=os.environ.get("PGPORT", "5432"), user=role,
+                                password=password, dbname="postgres", connect_timeout=5,
+                                application_name="pgsr-model-login")
+    except psycopg2.OperationalError as e:
+        return str(e).strip() or "connection failed"
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT current_user")
+            who = cur.fetchone()[0]
+        return None if who == role else f"logged in as {who}"
+    finally:
+        conn.close()
+
+
+def check_password(role, login, known, valid_until, rows, log_in, stats=None):
+    """No declared password in the results of sync and plan.  With `log_in`,
+    real logins over TCP (scram-sha-256): with LOGIN declared (and VALID
+    UNTIL not past), the role logs in with the declared password, or with
+    null with the one it had (`known`); where another is declared, the one
+    it had and the hand change's are refused; without login, the one it had
+    is refused."""
+    out = []
+    password = login.get("password") if login else None
+    if password is not None and any(password in str(r) for r in rows):
+        out.append(("password in the result", f"sync's result shows the password of {role}"))
+    if not log_in:
+        return out
+
+    def attempt(pw):
+        if stats:
+            stats.logins += 1
+        return try_login(role, pw)
+    if login is not None and (valid_until is None or valid_until > time.time()):
+        works = password if password is not None else known
+        if works is not None:
+            error = attempt(works)
+            if error is not None:
+                which = "the declared" if password is not None else "its kept"
+                out.append((f"cannot log in with {which} password",
+                            f"{role} cannot log in with {which} password: {error}"))
+    old = ({known, HAND_PASSWORD} - {None, password}) if login is not None and password is not None else \
+        ({known} - {None} if login is None else set())
+    for pw in sorted(old):
+        error = attempt(pw)
+        if error is None:
+            out.append(("logs in with a replaced password" if login else "logs in without login",
+                        f"{role} still logs in with a password it had"))
+        elif not any(r in error for r in REFUSED):
+            out.append(("login refused with an unexpected error", f"{role}: {error}"))
+    return out
 
 
 def run_steps(server, steps, checks, stats=None, log=None, stop_on_failure=True):
