@@ -43,7 +43,7 @@ public:
     const cat::Role* by_name(const std::string& name) {
         auto it = by_name_.find(name);
         if (it != by_name_.end()) return by_oid(it->second);
-        if (complete_) return nullptr;
+        if (complete_ || missing_.count(name)) return nullptr;
         auto r = cat::role(name);
         if (!r) return nullptr;
         cat::Oid oid = r->oid;
@@ -74,6 +74,33 @@ public:
         complete_ = true;
     }
 
+    // Reads the roles of `names` not read yet in one walk of pg_authid's
+    // index on name (cat::roles_named), where there are enough of them for
+    // that to cost less than looking each up: a name not found then is a
+    // role that does not exist, as after load_all.
+    template <typename Names>
+    void load_names(const Names& names) {
+        if (complete_) return;
+        std::vector<std::string> want;
+        for (const std::string& n : names)
+            if (!by_name_.count(n) && !missing_.count(n)) want.push_back(n);
+        if (want.size() < kBatch) return;
+        for (cat::Role& r : cat::roles_named(want)) add(r.oid, std::move(r));
+        for (std::string& n : want)
+            if (!by_name_.count(n)) missing_.insert(std::move(n));
+    }
+    // The same by oid (cat::roles_with_oids).
+    template <typename Oids>
+    void load_oids(const Oids& oids) {
+        std::vector<cat::Oid> want;
+        for (cat::Oid o : oids)
+            if (!by_oid_.count(o)) want.push_back(o);
+        if (want.size() < kBatch) return;
+        for (cat::Role& r : cat::roles_with_oids(want)) add(r.oid, std::move(r));
+        for (cat::Oid o : want)
+            if (!by_oid_.count(o)) add(o, std::nullopt);
+    }
+
     // Every existing role looked up as `kept`.
     template <typename F>
     void each(F f) const {
@@ -93,8 +120,13 @@ private:
         return it;
     }
 
+    // Fewer roles than this are looked up one by one (a syscache lookup,
+    // which also serves the next call in this session).
+    static constexpr std::size_t kBatch = 16;
+
     std::unordered_map<cat::Oid, Entry> by_oid_;
     std::unordered_map<std::string, cat::Oid> by_name_;
+    std::set<std::string> missing_;  // names load_names did not find
     bool complete_ = false;
 };
 
@@ -120,6 +152,7 @@ void read_roles(Snapshot& snap, const Request& req, Roles& roles) {
             if (g.kind == spec::Kind::role_membership) names.insert(g.role);
     }
     roles.load_all(names.size());
+    roles.load_names(names);
     for (const std::string& name : names) {
         const cat::Role* r = roles.by_name(name);
         if (!r) continue;
@@ -140,7 +173,15 @@ void read_memberships(Snapshot& snap, const Request& req, Roles& names) {
         oids.insert(it->second.oid);
         by_oid[it->second.oid] = &it->second;
     }
-    for (const auto& [member, rows] : cat::memberships_of(oids)) {
+    auto memberships = cat::memberships_of(oids);
+    std::vector<cat::Oid> named;
+    for (const auto& [member, rows] : memberships)
+        for (const cat::Membership& m : rows) {
+            named.push_back(m.role);
+            named.push_back(m.grantor);
+        }
+    names.load_oids(named);
+    for (const auto& [member, rows] : memberships) {
         plan::RoleState& st = *by_oid.at(member);
         for (const cat::Membership& m : rows) {
             const std::string* of = names.name(m.role, true);
@@ -367,15 +408,32 @@ public:
         return it->second ? &*it->second : nullptr;
     }
     const cat::Relation* by_name(cat::Oid namespace_oid, const std::string& name) {
+        if (auto it = named_.find({namespace_oid, name}); it != named_.end())
+            return it->second ? by_oid(*it->second) : nullptr;
         auto r = cat::relation(namespace_oid, name);
         if (!r) return nullptr;
         cat::Oid oid = r->oid;
         auto it = rows_.insert_or_assign(oid, std::move(r)).first;
         return &*it->second;
     }
+    // Reads the relations of one namespace named `names` in one walk of
+    // pg_class's index (cat::relations_named), where there are enough of
+    // them for that to cost less than looking each up; by_name then answers
+    // from what it read.
+    void load_names(cat::Oid namespace_oid, const std::vector<std::string>& names) {
+        if (names.size() < kBatch) return;
+        for (const std::string& n : names) named_[{namespace_oid, n}] = std::nullopt;
+        for (cat::Relation& r : cat::relations_named(namespace_oid, names)) {
+            named_[{namespace_oid, r.name}] = r.oid;
+            cat::Oid oid = r.oid;
+            rows_.insert_or_assign(oid, std::move(r));
+        }
+    }
 
 private:
+    static constexpr std::size_t kBatch = 16;  // as Roles::kBatch
     std::unordered_map<cat::Oid, std::optional<cat::Relation>> rows_;
+    std::map<std::pair<cat::Oid, std::string>, std::optional<cat::Oid>> named_;
 };
 
 void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& oids, Relations& relations) {
@@ -391,14 +449,19 @@ void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& 
         re_schema.push_back(schema);
         re_pattern.push_back(pattern);
     }
-    // Each name is one syscache probe.
+    // Each name is one syscache probe, or, many names of one schema, one
+    // index walk for them all.
     std::map<std::string, std::optional<cat::Oid>> namespaces;
+    for (auto it = by_name.begin(); it != by_name.end();) {
+        const std::string& schema = it->first;
+        auto n = cat::namespace_by_name(schema);
+        namespaces.emplace(schema, n ? std::optional<cat::Oid>(n->oid) : std::nullopt);
+        std::vector<std::string> tables;
+        for (; it != by_name.end() && it->first == schema; ++it) tables.push_back(it->second);
+        if (n) relations.load_names(n->oid, tables);
+    }
     for (const auto& [schema, table] : by_name) {
         auto ns = namespaces.find(schema);
-        if (ns == namespaces.end()) {
-            auto n = cat::namespace_by_name(schema);
-            ns = namespaces.emplace(schema, n ? std::optional<cat::Oid>(n->oid) : std::nullopt).first;
-        }
         if (!ns->second) continue;
         const cat::Relation* rel = relations.by_name(*ns->second, table);
         if (!rel || !std::strchr("rpvmfS", rel->relkind) || rel->persistence == 't') continue;
@@ -429,6 +492,10 @@ void read_relation_rows(Snapshot& snap, const std::set<plan::Oid>& oids, Roles& 
     AclFilter filter(roles, grantees.acl, local_prefix(snap));
     AclFilter column_filter(roles, grantees.targets, local_prefix(snap));
     std::map<cat::Oid, std::string> schema_names;
+    // One index walk for many relations' column privileges.
+    bool batched = oids.size() >= 16;
+    std::map<cat::Oid, std::vector<cat::ColumnAcl>> column_acls;
+    if (batched) column_acls = cat::column_acls(oids);
     for (plan::Oid oid : oids) {
         const cat::Relation* r = relations.by_oid(oid);
         // Another session's temporary table is not ours to change.
@@ -449,7 +516,11 @@ void read_relation_rows(Snapshot& snap, const std::set<plan::Oid>& oids, Roles& 
         filter.keep_with_grantors(r->acl, r->owner, rel.acl);
         // Column privileges of the target roles, and of intermediate roles
         // (one holding any is not fit for reuse).
-        for (const cat::ColumnAcl& c : cat::column_acls(oid)) {
+        std::vector<cat::ColumnAcl> one;
+        const std::vector<cat::ColumnAcl>* cols = &one;
+        if (!batched) one = cat::column_acls(oid);
+        else if (auto f = column_acls.find(oid); f != column_acls.end()) cols = &f->second;
+        for (const cat::ColumnAcl& c : *cols) {
             std::vector<plan::AclEntry> kept;
             column_filter.keep({c.item}, kept);
             for (plan::AclEntry& e : kept) rel.columns.push_back({c.column, std::move(e)});

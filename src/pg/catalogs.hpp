@@ -46,6 +46,10 @@ std::optional<Role> role(Oid oid);
 // Every role, from one scan of pg_authid, if that costs less than `n`
 // lookups of a cold syscache (see whole_scan_cheaper); nullopt otherwise.
 std::optional<std::vector<Role>> all_roles_if_cheaper_than(std::size_t n);
+// The roles of `names` / `oids` that exist, read through pg_authid's index
+// on name / oid in one walk (see merge_walk in catalogs.cpp), in no order.
+std::vector<Role> roles_named(const std::vector<std::string>& names);
+std::vector<Role> roles_with_oids(std::vector<Oid> oids);
 // pg_get_userbyid: the name, or "unknown (OID=n)".
 std::string role_name(Oid oid);
 // The stored password (pg_authid.rolpassword), if any.
@@ -136,6 +140,9 @@ struct Relation {
 };
 std::optional<Relation> relation(Oid oid);
 std::optional<Relation> relation(Oid namespace_oid, const std::string& name);
+// The relations of one namespace named `names` that exist, in one walk of
+// pg_class's index on (relname, relnamespace), in no order.
+std::vector<Relation> relations_named(Oid namespace_oid, const std::vector<std::string>& names);
 
 struct ColumnAcl {
     std::string column;
@@ -143,6 +150,9 @@ struct ColumnAcl {
 };
 // Privileges on the relation's columns (attnum > 0, attacl not NULL).
 std::vector<ColumnAcl> column_acls(Oid relation);
+// The same for many relations, in one walk of pg_attribute's index; a
+// relation with none has no entry.
+std::map<Oid, std::vector<ColumnAcl>> column_acls(const std::set<Oid>& relations);
 
 // pg_shdepend rows referring to a role: what it owns or is named in the ACL
 // of, in any database (dbid 0: shared objects).
@@ -163,11 +173,11 @@ bool owned_by_relation(Oid relation);
 // shobj_description(role, 'pg_authid').
 std::optional<std::string> role_comment(Oid role);
 
-// The same reads for many roles at once (sync_many): one index scan per
-// role, or, when there are more roles than the catalog has pages (so that
-// the probes would read more than the whole catalog), one scan of the whole
-// catalog, filtered here.  Keyed by the role asked about; a role with no
-// row has no entry.
+// The same reads for many roles at once (sync_many): one walk of the
+// catalog's index across them (merge_walk in catalogs.cpp), or one scan of
+// the whole catalog, filtered here, when that costs less
+// (whole_scan_cheaper) or the index may not be read.  Keyed by the role
+// asked about; a role with no row has no entry.
 std::map<Oid, std::vector<Membership>> memberships_of(const std::set<Oid>& members);
 std::map<Oid, std::vector<SharedDependency>> role_dependencies(const std::set<Oid>& roles);
 std::map<Oid, std::string> role_comments(const std::set<Oid>& roles);

@@ -9,6 +9,7 @@ extern "C" {
 #include "pg/postgres.hpp"
 
 extern "C" {
+#include "access/genam.h"
 #include "catalog/pg_auth_members.h"
 #include "utils/acl.h"
 }
@@ -38,6 +39,16 @@ inline bool membership_set(const FormData_pg_auth_members*) { return true; }
 // 15: the member's rolinherit, for all its memberships alike.
 inline bool passes_privileges(bool /*membership_inherit*/, bool member_rolinherit) { return member_rolinherit; }
 #endif
+
+// An index scan with `nkeys` keys and no ordering: 18 added the
+// instrumentation argument.
+inline IndexScanDesc index_beginscan(Relation heap, Relation index, Snapshot snapshot, int nkeys) {
+#if PG_VERSION_NUM >= 180000
+    return ::index_beginscan(heap, index, snapshot, nullptr, nkeys, 0);
+#else
+    return ::index_beginscan(heap, index, snapshot, nkeys, 0);
+#endif
+}
 
 // The privilege names aclexplode() gives the bits of an ACL entry.
 inline const char* privilege_name(AclMode bit) {
