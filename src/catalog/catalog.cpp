@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "pg/catalogs.hpp"
 #include "pg/error.hpp"
@@ -92,10 +94,11 @@ public:
     // The same by oid (cat::roles_with_oids).
     template <typename Oids>
     void load_oids(const Oids& oids) {
-        std::vector<cat::Oid> want;
+        std::unordered_set<cat::Oid> unknown;
         for (cat::Oid o : oids)
-            if (!by_oid_.count(o)) want.push_back(o);
-        if (want.size() < kBatch) return;
+            if (!by_oid_.count(o)) unknown.insert(o);
+        if (unknown.size() < kBatch) return;
+        std::vector<cat::Oid> want(unknown.begin(), unknown.end());
         for (cat::Role& r : cat::roles_with_oids(want)) add(r.oid, std::move(r));
         for (cat::Oid o : want)
             if (!by_oid_.count(o)) add(o, std::nullopt);
@@ -186,11 +189,12 @@ void read_memberships(Snapshot& snap, const Request& req, Roles& names) {
         for (const cat::Membership& m : rows) {
             const std::string* of = names.name(m.role, true);
             if (!of) continue;
-            st.member_of.insert(*of);
-            if (m.admin) st.admin_of.insert(*of);
-            std::string grantor = names.text(m.grantor, true);  // also known to read_standing
+            auto at = st.member_of.insert(*of).first;
+            if (m.admin) st.admin_of.insert(*at);
+            names.by_oid(m.grantor, true);  // also known to read_standing
             // Grantors and options matter from 16 on only (RoleState).
             if (!snap.server.role_options) continue;
+            std::string grantor = names.text(m.grantor);
             if (m.admin) st.admin_grantors[*of].insert(grantor);
             st.grantors[*of].insert(std::move(grantor));
             if (m.inherit) st.inherits.insert(*of);
@@ -437,12 +441,17 @@ private:
 };
 
 void resolve_relations(Snapshot& snap, const Request& req, std::set<plan::Oid>& oids, Relations& relations) {
-    // Each (schema, table) once: thousands of roles of one request name the same tables.
+    // Each (schema, table) once: thousands of roles of one request name the
+    // same tables (seen first as views of the request's strings, copied once).
+    std::set<std::pair<std::string_view, std::string_view>> seen_name, seen_pattern;
     std::set<std::pair<std::string, std::string>> by_name, by_pattern;
     for (const auto& role : req.roles)
         for (const auto& g : role.grants) {
             if (g.kind != spec::Kind::table_select && g.kind != spec::Kind::table_ownership) continue;
-            (g.table_regex.empty() ? by_name : by_pattern).emplace(g.schema, g.table_regex.empty() ? g.table : g.table_regex);
+            bool named = g.table_regex.empty();
+            const std::string& table = named ? g.table : g.table_regex;
+            if ((named ? seen_name : seen_pattern).emplace(g.schema, table).second)
+                (named ? by_name : by_pattern).emplace(g.schema, table);
         }
     std::vector<std::string> re_schema, re_pattern;
     for (const auto& [schema, pattern] : by_pattern) {

@@ -106,8 +106,7 @@ std::string Planner::schema_intermediate(const Schema& sc, const std::string& s,
 }
 
 std::string Planner::table_intermediate(const Relation& rel) {
-    std::string key = "SELECT relation " + std::to_string(rel.oid);
-    if (auto planned = intermediates_by_object_.find(key); planned != intermediates_by_object_.end())
+    if (auto planned = table_intermediates_.find(rel.oid); planned != table_intermediates_.end())
         return planned->second;
     std::optional<std::string> existing = relation_intermediate(rel);
     std::string name = existing ? *existing : new_role_name(local_role_prefix(snap_.database_oid, spec::Kind::table_select));
@@ -120,7 +119,7 @@ std::string Planner::table_intermediate(const Relation& rel) {
         grant_on(intermediates_, GrantPrivileges{{"SELECT"}, relation_ref(rel), name, {}}, owner, owner,
                  relation_text(rel));
     }
-    intermediates_by_object_[key] = name;
+    table_intermediates_[rel.oid] = name;
     return name;
 }
 

@@ -9,7 +9,9 @@
 
 #include <map>
 #include <set>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "plan/planner.hpp"
 
@@ -157,23 +159,24 @@ std::string quoted_chain(const std::vector<std::string>& roles) {
 // that closes it.  (Memberships of roles outside the request are not
 // declared here: a circle through one of them fails as it would by hand.)
 std::optional<spec::Error> membership_cycle(const Request& request) {
+    // Names are views of the request's strings, which outlive this.
     struct Edge {
-        std::string role;
+        std::string_view role;
         std::size_t index;
     };
-    std::unordered_map<std::string, const DesiredRole*> declared;
+    std::unordered_map<std::string_view, const DesiredRole*> declared;
     for (const DesiredRole& role : request.roles) declared.emplace(role.name, &role);
-    std::unordered_map<std::string, std::vector<Edge>> edges;
+    std::unordered_map<std::string_view, std::vector<Edge>> edges;
     for (const DesiredRole& role : request.roles)
         for (const spec::Grant& g : role.grants)
             if (g.kind == spec::Kind::role_membership && declared.count(g.role))
                 edges[role.name].push_back({g.role, g.index});
     enum class Mark { none, open, done };
-    std::unordered_map<std::string, Mark> mark;
+    std::unordered_map<std::string_view, Mark> mark;
     // Walked without recursion (a chain may be thousands of roles long):
     // the roles being walked, each a member of the next, and where each is
     // in its list of edges.
-    std::vector<std::pair<std::string, std::size_t>> path;
+    std::vector<std::pair<std::string_view, std::size_t>> path;
     for (const DesiredRole& start : request.roles) {
         if (mark[start.name] != Mark::none) continue;
         mark[start.name] = Mark::open;
@@ -186,12 +189,11 @@ std::optional<spec::Error> membership_cycle(const Request& request) {
                 path.pop_back();
                 continue;
             }
-            const Edge& e = out[next++];
+            const Edge e = out[next++];
             Mark& m = mark[e.role];
             if (m == Mark::none) {
                 m = Mark::open;
-                std::string to = e.role;
-                path.push_back({to, 0});
+                path.push_back({e.role, 0});
                 continue;
             }
             if (m != Mark::open) continue;
@@ -199,9 +201,9 @@ std::optional<spec::Error> membership_cycle(const Request& request) {
             bool in = false;
             for (const auto& [r, _] : path) {
                 in = in || r == e.role;
-                if (in) circle.push_back(r);
+                if (in) circle.emplace_back(r);
             }
-            circle.push_back(e.role);
+            circle.emplace_back(e.role);
             return spec::Error{"22023", spec::element_path(declared.at(role)->path, e.index) +
                                             ".role: roles of one request cannot be members of each other: " +
                                             quoted_chain(circle)};
@@ -213,7 +215,8 @@ std::optional<spec::Error> membership_cycle(const Request& request) {
 }  // namespace
 
 std::optional<spec::Error> validate(const Request& request) {
-    std::set<std::string> seen;
+    std::unordered_set<std::string_view> seen;  // views of the request's names
+    seen.reserve(request.roles.size());
     std::map<std::string, std::string> owners;  // object -> role declaring it owns it
     for (const DesiredRole& role : request.roles) {
         if (!seen.insert(role.name).second)

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -266,6 +267,7 @@ private:
     bool revokes_memberships_ = false;  // a target loses a membership
     bool revokes_caller_first_ = false;  // ... of the caller, before anything else
     std::map<std::string, std::string> intermediates_by_object_;
+    std::unordered_map<Oid, std::string> table_intermediates_;  // ... of tables, by oid (thousands)
     std::map<std::string, std::string> declared_owner_;  // owned_key -> role declaring it
     std::map<std::string, std::string> schema_owner_;  // owners this plan sets
     std::map<Oid, std::string> relation_owner_;
