@@ -295,7 +295,8 @@ void merge_walk(::Relation rel, ::Oid index, AttrNumber column, Cond cond, const
     ::Relation irel = index_open(index, AccessShareLock);
     AttrNumber col = index_column(irel, column);
     AttrNumber cond_col = cond.column != InvalidAttrNumber ? index_column(irel, cond.column) : 0;
-    Assert(col > 0 && (cond.column == InvalidAttrNumber || cond_col > 0));
+    if (col <= 0 || (cond.column != InvalidAttrNumber && cond_col <= 0))
+        elog(ERROR, "pg_sync_roles: a column read is not one of index %u", index);
     Assert(cond_col == 0 || cond_col > col || (col == 2 && cond.strategy == BTEqualStrategyNumber));
     bool leading_cond = cond_col > 0 && cond_col < col;
     bool later_cond = cond_col > col;
