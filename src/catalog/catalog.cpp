@@ -25,13 +25,14 @@ using plan::Snapshot;
 namespace {
 
 // The roles a catalog pass looks at, each read once, by oid or by name: 4,000
-// roles of a request name the same few roles thousands of times.  A request
-// naming so many roles that one scan of pg_authid costs less than looking
-// each up (sync_many of thousands) has every role read in that scan instead
-// (load_all): a cold syscache costs an index descent per role.  A name not
-// found then is a role that does not exist (one made by another session
-// since is seen by the second pass, after the lock: see Locking, README);
-// an oid not found, one made since the scan, is looked up.
+// roles of a request name the same few roles thousands of times.  A few
+// roles are looked up one by one (the syscache); many (sync_many of
+// thousands) in one walk of pg_authid's index (load_names, load_oids); a
+// request naming at least half of all roles has every role read in one scan
+// instead (load_all).  A name not found then is a role that does not exist
+// (one made by another session since is seen by the second pass, after the
+// lock: see Locking, README); an oid not found after load_all, one made
+// since the scan, is looked up.
 class Roles {
 public:
     // nullptr for a role that does not exist.  A role `kept` is one of

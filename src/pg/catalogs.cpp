@@ -90,19 +90,20 @@ std::vector<AclPrivilege> explode(const Acl* acl) {
 }
 
 // Whether one scan of the whole of `rel` costs less than `lookups` index
-// lookups.  A lookup (a descent of the index, its rows fetched and copied,
+// lookups, each costing as much as `rows_per_lookup` rows of the scan.  A
+// lookup of its own (a descent of the index, its rows fetched and copied,
 // or a syscache entry built) cost as much as 7 to 20 rows of a scan
 // (callgrind, PostgreSQL 15, cold caches: 12,800 instructions a pg_authid
 // name, 21,000 a member's pg_auth_members rows, 900-1,800 a row scanned):
-// taken as 8.  The rows are estimated as the planner does: the catalog's
-// pages now, at the density its statistics last saw (50 rows a page
-// without statistics, or when they saw no row).
-bool whole_scan_cheaper(::Relation rel, std::size_t lookups) noexcept {
+// taken as 8, the default.  The rows are estimated as the planner does: the
+// catalog's pages now, at the density its statistics last saw (50 rows a
+// page without statistics, or when they saw no row).
+bool whole_scan_cheaper(::Relation rel, std::size_t lookups, double rows_per_lookup = 8) noexcept {
     double pages = RelationGetNumberOfBlocks(rel);
     double density = 50;
     if (rel->rd_rel->relpages > 0 && rel->rd_rel->reltuples > 0)
         density = rel->rd_rel->reltuples / rel->rd_rel->relpages;
-    return pages * density < 8.0 * static_cast<double>(lookups);
+    return pages * density < rows_per_lookup * static_cast<double>(lookups);
 }
 
 // ---------------------------------------------------------------- roles
@@ -394,7 +395,10 @@ std::optional<std::vector<Role>> all_roles_if_cheaper_than(std::size_t n) {
     Rows got = guarded([n]() noexcept {
         Rows out{false, nullptr, 0};
         ::Relation rel = table_open(AuthIdRelationId, AccessShareLock);
-        if (whole_scan_cheaper(rel, n)) {
+        // Against a walk of the index on names (roles_named): about 1.5
+        // rows a name when the names are close together in the index, 5
+        // when they are scattered (a descent each).
+        if (whole_scan_cheaper(rel, n, 2)) {
             int size = 0;
             SysScanDesc sd = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
             HeapTuple tuple;

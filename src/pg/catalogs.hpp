@@ -43,8 +43,9 @@ struct Role {
 
 std::optional<Role> role(const std::string& name);
 std::optional<Role> role(Oid oid);
-// Every role, from one scan of pg_authid, if that costs less than `n`
-// lookups of a cold syscache (see whole_scan_cheaper); nullopt otherwise.
+// Every role, from one scan of pg_authid, if that costs less than looking
+// `n` names up in one walk of its index (roles_named): when pg_authid holds
+// fewer than 2n roles (see whole_scan_cheaper); nullopt otherwise.
 std::optional<std::vector<Role>> all_roles_if_cheaper_than(std::size_t n);
 // The roles of `names` / `oids` that exist, read through pg_authid's index
 // on name / oid in one walk (see merge_walk in catalogs.cpp), in no order.
