@@ -9,7 +9,10 @@ extern "C" {
 PG_MODULE_MAGIC;
 
 void _PG_init(void);
-void _PG_init(void) { pgsr::pg::install_log_hook(); }
+void _PG_init(void) {
+    pgsr::pg::define_settings();
+    pgsr::pg::install_log_hook();
+}
 
 PG_FUNCTION_INFO_V1(pgsr_sync);
 PG_FUNCTION_INFO_V1(pgsr_plan);

@@ -85,10 +85,27 @@ pg_regress_counts() {
     count "$p" "$f"
 }
 
+# Every setting a suite runs the extension with besides the defaults: the
+# reads of many roles or tables as one index walk whatever their number
+# (src/pg/catalogs.cpp, merge_walk), which otherwise only large requests
+# take.  The same expected output must come out.
+WALKS_OPTIONS="-c pg_sync_roles.bulk_read_min=1"
+
 suite_regress() {
     section "regression tests (pg_regress, non-superuser caller)"
     local out
     out=$(make -s PG_CONFIG="$PG_CONFIG" installcheck ISOLATION= 2>&1)
+    grep -E '\.\.\. |tests? (passed|failed)|^(not )?ok [0-9]+' <<<"$out"
+    pg_regress_counts "$out" "$ROOT/regression.diffs"
+    section "regression tests again, every bulk read as one index walk (PGOPTIONS=\"$WALKS_OPTIONS\")"
+    # The setting reaches the extension: a session started so shows it
+    # once the library is loaded.
+    local shown
+    shown=$(PGOPTIONS="$WALKS_OPTIONS" psql -X -At -d postgres \
+            -c "LOAD 'pg_sync_roles'" -c "SHOW pg_sync_roles.bulk_read_min" 2>&1 | tail -1)
+    if [ "$shown" = 1 ]; then echo "ok - pg_sync_roles.bulk_read_min is 1"; count 1 0
+    else echo "not ok - pg_sync_roles.bulk_read_min shows \"$shown\", not 1"; count 0 1; fi
+    out=$(PGOPTIONS="$WALKS_OPTIONS" make -s PG_CONFIG="$PG_CONFIG" installcheck ISOLATION= 2>&1)
     grep -E '\.\.\. |tests? (passed|failed)|^(not )?ok [0-9]+' <<<"$out"
     pg_regress_counts "$out" "$ROOT/regression.diffs"
 }
@@ -118,15 +135,20 @@ suite_login() { section "logins over TCP (scram-sha-256)"; suite_script test/log
 suite_cron() { section "pg_cron schedules (test/cron)"; suite_script test/cron/run.sh; }
 suite_upgrade() { section "ALTER EXTENSION ... UPDATE from 0.1.0, and META.json (test/upgrade)"; suite_script test/upgrade/run.sh; }
 
+# Half the time with the defaults, half with every bulk read as an index
+# walk (WALKS_OPTIONS).
 suite_model() {
-    section "model-based random test (${MODEL_SECONDS:-60}s; test/model)"
-    local out last p f
-    out=$(bash test/model/run.sh 2>&1)
-    echo "$out" | tail -30
-    last=$(tail -1 <<<"$out")
-    p=$(grep -oP '^[0-9]+(?= passed)' <<<"$last")
-    f=$(grep -oP '[0-9]+(?= failed)' <<<"$last")
-    if [ -z "$p" ]; then count 0 1; else count "$p" "$f"; fi
+    local seconds=${MODEL_SECONDS:-60} half options out last p f
+    half=$(((seconds + 1) / 2))
+    for options in "" "$WALKS_OPTIONS"; do
+        section "model-based random test (${half}s; test/model)${options:+, PGOPTIONS=\"$options\"}"
+        out=$(PGOPTIONS="$options" MODEL_SECONDS=$half bash test/model/run.sh 2>&1)
+        echo "$out" | tail -30
+        last=$(tail -1 <<<"$out")
+        p=$(grep -oP '^[0-9]+(?= passed)' <<<"$last")
+        f=$(grep -oP '[0-9]+(?= failed)' <<<"$last")
+        if [ -z "$p" ]; then count 0 1; else count "$p" "$f"; fi
+    done
 }
 
 # A smoke run of the benchmark (test/bench/run.sh) at a tiny size, on the

@@ -87,7 +87,7 @@ public:
         std::vector<std::string> want;
         for (const std::string& n : names)
             if (!by_name_.count(n) && !missing_.count(n)) want.push_back(n);
-        if (want.size() < kBatch) return;
+        if (want.size() < batch()) return;
         for (cat::Role& r : cat::roles_named(want)) add(r.oid, std::move(r));
         for (std::string& n : want)
             if (!by_name_.count(n)) missing_.insert(std::move(n));
@@ -98,7 +98,7 @@ public:
         std::unordered_set<cat::Oid> unknown;
         for (cat::Oid o : oids)
             if (!by_oid_.count(o)) unknown.insert(o);
-        if (unknown.size() < kBatch) return;
+        if (unknown.size() < batch()) return;
         std::vector<cat::Oid> want(unknown.begin(), unknown.end());
         for (cat::Role& r : cat::roles_with_oids(want)) add(r.oid, std::move(r));
         for (cat::Oid o : want)
@@ -124,9 +124,10 @@ private:
         return it;
     }
 
-    // Fewer roles than this are looked up one by one (a syscache lookup,
-    // which also serves the next call in this session).
-    static constexpr std::size_t kBatch = 16;
+    // Fewer roles than pg_sync_roles.bulk_read_min (16) are looked up one by
+    // one (a syscache lookup, which also serves the next call in this
+    // session).
+    static std::size_t batch() { return static_cast<std::size_t>(pg::bulk_read_min()); }
 
     std::unordered_map<cat::Oid, Entry> by_oid_;
     std::unordered_map<std::string, cat::Oid> by_name_;
@@ -426,7 +427,7 @@ public:
     // them for that to cost less than looking each up; by_name then answers
     // from what it read.
     void load_names(cat::Oid namespace_oid, const std::vector<std::string>& names) {
-        if (names.size() < kBatch) return;
+        if (names.size() < static_cast<std::size_t>(pg::bulk_read_min())) return;  // as Roles
         for (const std::string& n : names) named_[{namespace_oid, n}] = std::nullopt;
         for (cat::Relation& r : cat::relations_named(namespace_oid, names)) {
             named_[{namespace_oid, r.name}] = r.oid;
@@ -436,7 +437,6 @@ public:
     }
 
 private:
-    static constexpr std::size_t kBatch = 16;  // as Roles::kBatch
     std::unordered_map<cat::Oid, std::optional<cat::Relation>> rows_;
     std::map<std::pair<cat::Oid, std::string>, std::optional<cat::Oid>> named_;
 };
@@ -503,7 +503,7 @@ void read_relation_rows(Snapshot& snap, const std::set<plan::Oid>& oids, Roles& 
     AclFilter column_filter(roles, grantees.targets, local_prefix(snap));
     std::map<cat::Oid, std::string> schema_names;
     // One index walk for many relations' column privileges.
-    bool batched = oids.size() >= 16;
+    bool batched = oids.size() >= static_cast<std::size_t>(pg::bulk_read_min());
     std::map<cat::Oid, std::vector<cat::ColumnAcl>> column_acls;
     if (batched) column_acls = cat::column_acls(oids);
     for (plan::Oid oid : oids) {

@@ -1,5 +1,6 @@
 #include "pg/server.hpp"
 
+#include <climits>
 #include <cstring>
 
 #include "pg/guard.hpp"
@@ -10,6 +11,22 @@ extern "C" {
 }
 
 namespace pgsr::pg {
+
+namespace {
+int bulk_read_min_setting = 16;
+}  // namespace
+
+int bulk_read_min() { return bulk_read_min_setting; }
+
+// From _PG_init, outside the guard (an error there has no C++ frame to
+// cross: _PG_init holds no object).
+void define_settings() {
+    DefineCustomIntVariable("pg_sync_roles.bulk_read_min",
+                            "Fewest roles, or tables of one schema, that a catalog read looks up in one index walk.",
+                            "Fewer are looked up one by one, through the system caches.", &bulk_read_min_setting, 16,
+                            1, INT_MAX, PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
+    MarkGUCPrefixReserved("pg_sync_roles");
+}
 
 plan::ServerRules server_rules() {
     plan::ServerRules rules;
