@@ -38,7 +38,7 @@ OBJS = \
 	src/entry.o
 
 # One regress file per feature; every one runs as a non-superuser caller.
-REGRESS = setup validation document_limits login valid_until membership database_connect plan_only errors transactions comments schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights reach reach_membership grantor_options intermediate_columns role_rules scale sync_many sync_many_cascade describe
+REGRESS = setup validation document_limits login valid_until membership database_connect plan_only errors transactions comments schema_usage schema_create schema_ownership table_select table_ownership preserve takeover security owner_rights reach reach_membership grantor_options intermediate_columns role_rules scale sync_many sync_many_cascade bulk_reads describe
 ISOLATION = lock_wait nothing_to_do concurrent_same_role concurrent_objects password_activity many_lock_wait
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 
