@@ -11,6 +11,7 @@
 #include "pg/catalogs.hpp"
 #include "pg/error.hpp"
 #include "pg/server.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/values.hpp"
 #include "plan/plan.hpp"

@@ -13,6 +13,7 @@
 
 #include "pg/compat.hpp"
 #include "pg/guard.hpp"
+#include "pg/settings.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -209,7 +210,10 @@ Tuples scan(::Oid catalog, ::Oid index, Key first, Key second = {InvalidAttrNumb
 // sync_many, with neighbouring oids and names) cost a few index entries
 // each, and scattered ones one descent each, as one scan per key would,
 // without the cost of opening, locking and closing a scan per key (a third
-// of a lookup's instructions, callgrind, PostgreSQL 15).
+// of a lookup's instructions, callgrind, PostgreSQL 15).  A walk reads each
+// leaf page it enters to its end (a btree reads a page's entries at once):
+// fewer keys than pg_sync_roles.bulk_read_min are looked up one descent
+// each instead, bounded to the key, in the same scan.
 constexpr int kMaxGap = 32;
 
 // A key type's operations: its scan keys, and its order (the index's).
@@ -303,31 +307,42 @@ void merge_walk(::Relation rel, ::Oid index, AttrNumber column, Cond cond, const
     bool later_cond = cond_col > col;
     Snapshot snapshot = RegisterSnapshot(GetCatalogSnapshot(RelationGetRelid(rel)));
     int nkeys = leading_cond ? 3 : 2;
+    // A btree reads the entries of a leaf page that its keys allow all at
+    // once: a walk reads pages to their end, which only many keys repay.
+    // Fewer keys than pg_sync_roles.bulk_read_min get one descent each,
+    // bounded to the key (still in one scan, not one scan each).
+    bool walk = last - first >= bulk_read_min();
     IndexScanDesc scan = compat::index_beginscan(rel, irel, snapshot, nkeys);
-    scan->xs_want_itup = true;  // the key is read from the index entry, before the heap
+    // A walk reads the key (and a condition the column after) from the
+    // index entry, before the heap; a descent bounded to its key, only the
+    // condition.
+    scan->xs_want_itup = walk || later_cond;
     TupleTableSlot* slot = table_slot_create(rel, nullptr);
     const typename K::T* next = first;
     while (next != last) {
-        // Descend to the next key; the scan ends after the last.  A btree
-        // takes its keys in the order of its columns.
+        // Descend to the next key; the scan ends after the last (walking)
+        // or after this one.  A btree takes its keys in the order of its
+        // columns.
         ScanKeyData keys[3];
         int k = 0;
         if (leading_cond) ScanKeyInit(&keys[k++], cond_col, cond.strategy, cond.proc, cond.value);
         ScanKeyInit(&keys[k++], col, BTGreaterEqualStrategyNumber, K::ge, K::datum(*next));
-        ScanKeyInit(&keys[k++], col, BTLessEqualStrategyNumber, K::le, K::datum(*(last - 1)));
+        ScanKeyInit(&keys[k++], col, BTLessEqualStrategyNumber, K::le, K::datum(walk ? *(last - 1) : *next));
         index_rescan(scan, keys, nkeys, nullptr, 0);
         int gap = 0;
         bool again = false;
         ItemPointer tid;
         while (!again && (tid = index_getnext_tid(scan, ForwardScanDirection)) != nullptr) {
             bool isnull = true;
-            Datum v = index_getattr(scan->xs_itup, col, scan->xs_itupdesc, &isnull);
-            if (isnull) continue;
-            while (next != last && K::compare(v, *next) > 0) ++next;
-            if (next == last) break;
-            if (K::compare(v, *next) < 0) {
-                again = ++gap > kMaxGap;  // a descent would start after v: progress
-                continue;
+            if (walk) {  // bounded to its key, an entry holds it
+                Datum v = index_getattr(scan->xs_itup, col, scan->xs_itupdesc, &isnull);
+                if (isnull) continue;
+                while (next != last && K::compare(v, *next) > 0) ++next;
+                if (next == last) break;
+                if (K::compare(v, *next) < 0) {
+                    again = ++gap > kMaxGap;  // a descent would start after v: progress
+                    continue;
+                }
             }
             if (later_cond) {  // the key's entries are walked, whatever the condition says
                 Datum c = index_getattr(scan->xs_itup, cond_col, scan->xs_itupdesc, &isnull);
@@ -343,7 +358,9 @@ void merge_walk(::Relation rel, ::Oid index, AttrNumber column, Cond cond, const
                 if (should_free) heap_freetuple(tuple);
             }
         }
-        if (!again) break;  // the scan ended, or passed the last key
+        if (again) continue;  // descend again, to *next
+        if (walk) break;      // the walk ended, or passed the last key
+        ++next;
     }
     ExecDropSingleTupleTableSlot(slot);
     index_endscan(scan);

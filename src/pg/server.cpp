@@ -1,4 +1,5 @@
 #include "pg/server.hpp"
+#include "pg/settings.hpp"
 
 #include <climits>
 #include <cstring>
