@@ -271,28 +271,27 @@ AttrNumber index_column(::Relation index, AttrNumber column) noexcept {
 bool index_usable(::Oid index) noexcept { return !IgnoreSystemIndexes && !ReindexIsProcessingIndex(index); }
 
 // A condition on another column of a merge walk's index: `column` (a heap
-// column of the catalog) `strategy` `value`, as `fn` (the function of
-// `proc`) tests it.
+// column of the catalog) `strategy` `value`, through `proc`.
 struct Cond {
     AttrNumber column;
     StrategyNumber strategy;
     RegProcedure proc;
-    PGFunction fn;
     Datum value;
 };
 // `column` = oid `value`.
 Cond oid_is(AttrNumber column, ::Oid value) {
-    return {column, BTEqualStrategyNumber, F_OIDEQ, oideq, ObjectIdGetDatum(value)};
+    return {column, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(value)};
 }
 
 // Calls keep(heap tuple) for each row of `rel` whose heap column `column`
 // holds one of the sorted keys [first, last) and that meets `cond` (where
 // cond.column is set); both columns are columns of `index`: the keys' its
 // first, and the condition's any other; or the condition's, one of
-// equality, its first and the keys' its second.  A condition on a later
-// column is tested here, on the index entry, so that the entries it turns
-// down count towards a new descent.  `keep` may see a key's rows in any
-// order.  Under the guard.
+// equality, its first and the keys' its second.  The condition is a key of
+// the scan: on a later column the btree tests it on each entry and returns
+// only those that meet it (so a key's entries it turns down never reach
+// the gap count: a descent to the same key would find them again).  `keep`
+// may see a key's rows in any order.  Under the guard.
 template <typename K, typename Keep>
 void merge_walk(::Relation rel, ::Oid index, AttrNumber column, Cond cond, const typename K::T* first,
                 const typename K::T* last, Keep keep) noexcept {
@@ -306,17 +305,15 @@ void merge_walk(::Relation rel, ::Oid index, AttrNumber column, Cond cond, const
     bool leading_cond = cond_col > 0 && cond_col < col;
     bool later_cond = cond_col > col;
     Snapshot snapshot = RegisterSnapshot(GetCatalogSnapshot(RelationGetRelid(rel)));
-    int nkeys = leading_cond ? 3 : 2;
+    int nkeys = cond_col > 0 ? 3 : 2;
     // A btree reads the entries of a leaf page that its keys allow all at
     // once: a walk reads pages to their end, which only many keys repay.
     // Fewer keys than pg_sync_roles.bulk_read_min get one descent each,
     // bounded to the key (still in one scan, not one scan each).
     bool walk = last - first >= bulk_read_min();
     IndexScanDesc scan = compat::index_beginscan(rel, irel, snapshot, nkeys);
-    // A walk reads the key (and a condition the column after) from the
-    // index entry, before the heap; a descent bounded to its key, only the
-    // condition.
-    scan->xs_want_itup = walk || later_cond;
+    // A walk reads the key from the index entry, before the heap.
+    scan->xs_want_itup = walk;
     TupleTableSlot* slot = table_slot_create(rel, nullptr);
     const typename K::T* next = first;
     while (next != last) {
@@ -328,6 +325,7 @@ void merge_walk(::Relation rel, ::Oid index, AttrNumber column, Cond cond, const
         if (leading_cond) ScanKeyInit(&keys[k++], cond_col, cond.strategy, cond.proc, cond.value);
         ScanKeyInit(&keys[k++], col, BTGreaterEqualStrategyNumber, K::ge, K::datum(*next));
         ScanKeyInit(&keys[k++], col, BTLessEqualStrategyNumber, K::le, K::datum(walk ? *(last - 1) : *next));
+        if (later_cond) ScanKeyInit(&keys[k++], cond_col, cond.strategy, cond.proc, cond.value);
         index_rescan(scan, keys, nkeys, nullptr, 0);
         int gap = 0;
         bool again = false;
@@ -343,10 +341,6 @@ void merge_walk(::Relation rel, ::Oid index, AttrNumber column, Cond cond, const
                     again = ++gap > kMaxGap;  // a descent would start after v: progress
                     continue;
                 }
-            }
-            if (later_cond) {  // the key's entries are walked, whatever the condition says
-                Datum c = index_getattr(scan->xs_itup, cond_col, scan->xs_itupdesc, &isnull);
-                if (isnull || !DatumGetBool(DirectFunctionCall2Coll(cond.fn, InvalidOid, c, cond.value))) continue;
             }
             gap = 0;
             // A catalog snapshot is an MVCC one: at most one version of a
@@ -877,7 +871,7 @@ std::map<Oid, std::vector<ColumnAcl>> column_acls(const std::set<Oid>& relations
         if (!index_usable(AttributeRelidNumIndexId)) return out;
         int size = 0;
         ::Relation rel = table_open(AttributeRelationId, AccessShareLock);
-        Cond user_column{Anum_pg_attribute_attnum, BTGreaterStrategyNumber, F_INT2GT, int2gt, Int16GetDatum(0)};
+        Cond user_column{Anum_pg_attribute_attnum, BTGreaterStrategyNumber, F_INT2GT, Int16GetDatum(0)};
         merge_walk<OidKeys>(rel, AttributeRelidNumIndexId, Anum_pg_attribute_attrelid, user_column, first, last,
                             [&](HeapTuple tuple) {
                                 auto* f = (Form_pg_attribute)GETSTRUCT(tuple);
